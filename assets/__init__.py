@@ -1,0 +1,1 @@
+"""Stylesheets and fonts; shipped as package data."""

@@ -1,0 +1,1 @@
+"""Pure analyses: (data, config) in, frozen results out; no plotting, no prose."""

@@ -1,0 +1,58 @@
+"""A guarded statsmodels Logit fit: warnings collected, failures made plain."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+
+
+@dataclass(frozen=True)
+class LogitFit:
+    """What a fit gave, or why it gave nothing usable."""
+
+    result: Any | None  # statsmodels LogitResults
+    converged: bool
+    warnings: tuple[str, ...]
+
+
+def fit_logit(y: np.ndarray, X: np.ndarray, names: list[str]) -> LogitFit:
+    """Maximum-likelihood logistic fit that never raises for bad data.
+
+    Non-convergence, perfect separation and singular matrices come back as
+    messages (the report shows them) with ``result`` None when unusable.
+    """
+    import numpy as np
+    import statsmodels.api as sm
+
+    notes: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result = sm.Logit(y, X).fit(method="newton", maxiter=100, disp=0)
+        except np.linalg.LinAlgError:
+            return LogitFit(None, False, ("the design matrix is singular: a predictor is a copy or a sum of others",))
+        except Exception as exc:  # statsmodels raises a handful of types for separation
+            return LogitFit(None, False, (f"the fit failed: {exc}",))
+    notes += sorted({_plain(w.message) for w in caught if _plain(w.message)})
+    converged = bool(result.mle_retvals.get("converged", False))
+    if not converged:
+        notes.append("the maximum-likelihood fit did not converge in 100 iterations")
+    if not np.all(np.isfinite(result.bse)):
+        notes.append("some standard errors are not finite (near-separation or a singular matrix)")
+    return LogitFit(result, converged, tuple(dict.fromkeys(notes)))
+
+
+def _plain(message: Warning | str) -> str:
+    """A statsmodels warning in one line, empty for noise we do not report."""
+    text = str(message).strip().splitlines()[0] if str(message).strip() else ""
+    if "separation" in text.lower():
+        return "perfect or quasi-perfect separation: some predictor values decide the class on their own"
+    if "converge" in text.lower():
+        return "the maximum-likelihood fit did not converge"
+    if "overflow" in text.lower() or "divide" in text.lower():
+        return "numerical overflow during the fit (extreme predictor values)"
+    return ""

@@ -1,0 +1,163 @@
+"""The model: statsmodels Logit for inference, a scikit-learn pipeline for prediction.
+
+Inference uses the real training rows, unweighted: class weights or duplicated
+rows would shift the intercept and make standard errors wrong. Balancing
+applies to the prediction pipeline only, and never to the test set.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from reportgen.analysis.design import INTERCEPT, DesignSpec
+from reportgen.analysis.logit import fit_logit
+from reportgen.analysis.split import Split
+from reportgen.config import Config
+from reportgen.errors import InputError
+from reportgen.results import ModelFit, Term
+
+if TYPE_CHECKING:
+    import numpy as np
+
+Z_95 = 1.959963984540054
+
+
+def fit_inference(split: Split, spec: DesignSpec, X_train: np.ndarray, config: Config) -> ModelFit:
+    """Fit the Logit on standardised columns and report every term per unit and per SD.
+
+    Parameters
+    ----------
+    split : Split
+        The training labels and sizes.
+    spec : DesignSpec
+        Columns, scaling and reference levels (from training rows).
+    X_train : ndarray
+        ``spec.matrix(split.train)``, built once by the caller.
+    config : Config
+
+    Returns
+    -------
+    ModelFit
+    """
+    import numpy as np
+
+    names = spec.column_names()
+    fit = fit_logit(split.y_train, X_train, names)
+    if fit.result is None:
+        raise InputError("the logistic regression could not be fitted: " + "; ".join(fit.warnings), column=config.model.target)
+    beta, cov = np.asarray(fit.result.params), np.asarray(fit.result.cov_params())
+    terms = _terms(spec, names, beta, cov)
+    m = config.model
+    return ModelFit(
+        target=m.target,
+        positive_class=m.positive_class,
+        features=spec.features,
+        reference_levels=dict(spec.reference),
+        n_train=len(split.y_train),
+        n_test=len(split.y_test),
+        train_positive_share=float(split.y_train.mean()),
+        test_positive_share=float(split.y_test.mean()),
+        balancing=m.balancing,
+        terms=terms,
+        converged=fit.converged,
+        pseudo_r2=float(fit.result.prsquared),
+        llr_p_value=float(fit.result.llr_pvalue),
+        warnings=fit.warnings + tuple(f"'{c}' has one value only in the training rows and was left out" for c in spec.constant),
+    )
+
+
+def _terms(spec: DesignSpec, names: list[str], beta: np.ndarray, cov: np.ndarray) -> tuple[Term, ...]:
+    """Back-transform standardised estimates to per-unit ones (exactly, via the covariance)."""
+    import numpy as np
+    from scipy.stats import norm
+
+    T = np.eye(len(names))
+    for j, name in enumerate(names):
+        if name in spec.sds:
+            T[j, j] = 1 / spec.sds[name]
+            T[0, j] = -spec.means[name] / spec.sds[name]
+    raw, raw_cov = T @ beta, T @ cov @ T.T
+    se = np.sqrt(np.clip(np.diag(raw_cov), 0, None))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = 2 * norm.sf(np.abs(raw / se))
+    std_se = np.sqrt(np.clip(np.diag(cov), 0, None))
+    return tuple(
+        _term(name, spec, raw[j], se[j], p[j], beta[j], std_se[j]) for j, name in enumerate(names)
+    )
+
+
+def _term(name: str, spec: DesignSpec, coef: float, se: float, p: float, std_coef: float, std_se: float) -> Term:
+    """One table row: coefficient, CI and odds ratios; per SD for continuous predictors."""
+    import math
+
+    low, high = coef - Z_95 * se, coef + Z_95 * se
+    kind = "intercept" if name == INTERCEPT else "continuous" if name in spec.sds else "category"
+    per_sd: dict[str, Any] = {}
+    if kind == "continuous":
+        per_sd = {
+            "sd": spec.sds[name],
+            "or_per_sd": _exp(std_coef),
+            "or_per_sd_ci_low": _exp(std_coef - Z_95 * std_se),
+            "or_per_sd_ci_high": _exp(std_coef + Z_95 * std_se),
+        }
+    return Term(
+        term=name,
+        kind=kind,
+        coef=float(coef),
+        std_err=float(se),
+        p_value=float(p) if math.isfinite(p) else 1.0,
+        ci_low=float(low),
+        ci_high=float(high),
+        odds_ratio=_exp(coef),
+        or_ci_low=_exp(low),
+        or_ci_high=_exp(high),
+        **per_sd,
+    )
+
+
+def _exp(x: float) -> float:
+    """exp that saturates instead of overflowing (separated fits have huge coefficients)."""
+    import math
+
+    return math.exp(min(float(x), 700.0))
+
+
+def fit_classifier(split: Split, spec: DesignSpec, config: Config) -> Any:
+    """The scikit-learn pipeline that makes predictions: encode, scale, balanced logistic fit."""
+    import numpy as np
+    from sklearn.compose import ColumnTransformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    encoder = OneHotEncoder(
+        categories=[[spec.reference[c], *spec.levels[c]] for c in spec.categorical],
+        drop="first",
+        handle_unknown="ignore",
+    )
+    steps = ColumnTransformer(
+        [("scale", StandardScaler(), list(spec.continuous)), ("onehot", encoder, list(spec.categorical))]
+    )
+    weights = "balanced" if config.model.balancing == "class_weight" else None
+    classifier = Pipeline(
+        [("prepare", steps), ("logit", LogisticRegression(C=np.inf, class_weight=weights, max_iter=1000))]
+    )
+    X, y = _balanced_rows(split, spec, config)
+    classifier.fit(X.astype({c: str for c in spec.categorical}), y)
+    return classifier
+
+
+def _balanced_rows(split: Split, spec: DesignSpec, config: Config) -> tuple[Any, np.ndarray]:
+    """Training rows, with the minority class upsampled when that is the chosen balancing."""
+    import numpy as np
+
+    X = split.train[list(spec.features)]
+    y = split.y_train
+    if config.model.balancing != "upsample":
+        return X, y
+    rng = np.random.default_rng(config.model.seed)
+    minority = int(y.mean() < 0.5)
+    idx_min, idx_maj = np.flatnonzero(y == minority), np.flatnonzero(y != minority)
+    extra = rng.choice(idx_min, size=len(idx_maj) - len(idx_min), replace=True)
+    rows = np.concatenate([np.arange(len(y)), extra])
+    return X.iloc[rows], y[rows]

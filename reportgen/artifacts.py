@@ -1,0 +1,75 @@
+"""results.json and manifest.json: the machine-readable record of a build."""
+
+from __future__ import annotations
+
+import json
+import math
+import platform
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from reportgen.config import Config
+from reportgen.io import sha256_of
+from reportgen.results import AnalysisResults
+
+RESULTS = "results.json"
+MANIFEST = "manifest.json"
+PACKAGES = ("reportgen", "pandas", "numpy", "scikit-learn", "statsmodels", "scipy", "matplotlib", "jinja2", "weasyprint", "python-pptx")
+
+
+def clean(value: Any) -> Any:
+    """JSON-safe copy: tuples as lists, non-finite floats as strings ('inf', 'nan')."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean(v) for v in value]
+    return value
+
+
+def write_json(path: Path, document: dict[str, Any]) -> None:
+    """Stable, human-readable JSON (sorted keys stay out: SPEC order reads better)."""
+    path.write_text(json.dumps(clean(document), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def write_results(folder: Path, results: AnalysisResults) -> Path:
+    """Write ``results.json``."""
+    path = folder / RESULTS
+    write_json(path, results.to_json())
+    return path
+
+
+def package_versions() -> dict[str, str]:
+    """Installed versions, read from metadata (imports nothing heavy)."""
+    versions = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def write_manifest(folder: Path, results: AnalysisResults, config: Config, timings: dict[str, float], extra: dict[str, Any] | None = None) -> Path:
+    """Write ``manifest.json``: inputs, config, versions, timings, every output's sha256."""
+    outputs = {
+        str(p.relative_to(folder)): sha256_of(p)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != MANIFEST
+    }
+    d = results.data
+    manifest = {
+        "input": {"source": d.source, "sha256": d.sha256, "modified": d.modified},
+        "rows": {"read": d.rows_read, "used": d.rows_used, "dropped": d.rows_dropped},
+        "seed": config.model.seed,
+        "config": config.to_dict(),
+        "versions": package_versions(),
+        "timings_sec": timings,
+        "outputs": outputs,
+        **(extra or {}),
+    }
+    path = folder / MANIFEST
+    write_json(path, manifest)
+    return path

@@ -1,0 +1,148 @@
+"""Command line: parse, call one function, map failures to exit codes. No logic here.
+
+Exit status (SPEC.md): 0 done; 2 bad input or usage, one ``error:`` line on
+stderr naming file, column and rows; 1 anything unexpected. This module
+imports nothing heavy, so ``reportgen --help`` starts at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from reportgen.errors import InputError
+
+EXIT_OK, EXIT_UNEXPECTED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse whose usage errors read like every other bad input: ``error: ...``, exit 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise InputError(f"{message} (see '{self.prog} --help')")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="reportgen", description="Statistical reports on the claims data: technical report, executive summary, results.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    build = sub.add_parser("build", help="run the whole pipeline and write every deliverable")
+    build.add_argument("--data", type=Path, required=True, help="the claims CSV")
+    _add_build_options(build)
+    build.add_argument("--config", type=Path, help="a reportgen.toml (defaults hold without one)")
+
+    demo = sub.add_parser("demo", help="write a synthetic dataset with the real schema, then build from it")
+    demo.add_argument("--rows", type=int, default=20_000, help="rows to generate (default 20000)")
+    _add_build_options(demo, default_out="outputs/demo")
+
+    validate = sub.add_parser("validate", help="data checks only; prints what it found")
+    validate.add_argument("--data", type=Path, required=True, help="the claims CSV")
+    validate.add_argument("--config", type=Path, help="a reportgen.toml")
+    validate.add_argument("--quiet", action="store_true", help="print errors only")
+    return parser
+
+
+def _add_build_options(cmd: argparse.ArgumentParser, default_out: str | None = None) -> None:
+    """Options shared by build and demo."""
+    cmd.add_argument("--out", type=Path, default=default_out, help="output folder (default outputs/<data stem>/)")
+    cmd.add_argument("--audience", choices=("leadership", "technical"), help="tone of the executive summary (default leadership)")
+    cmd.add_argument("--seed", type=int, help="random seed of the split and the demo data")
+    cmd.add_argument("--quiet", action="store_true", help="print errors only")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``reportgen`` command; returns the exit status."""
+    try:
+        args = _parser().parse_args(argv)
+        return _COMMANDS[args.command](args)
+    except InputError as exc:
+        print(exc.message(), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("error: interrupted; the output folder is as it was before this run", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last line of defence: say what, keep the trace for debugging
+        if os.environ.get("REPORTGEN_DEBUG"):
+            raise
+        print(f"error: unexpected failure: {type(exc).__name__}: {exc} (set REPORTGEN_DEBUG=1 for the traceback)", file=sys.stderr)
+        return EXIT_UNEXPECTED
+
+
+def _config(args: argparse.Namespace):
+    """The config file, then the command-line overrides."""
+    from reportgen.config import Config
+
+    config = Config.from_file(getattr(args, "config", None))
+    return config.with_overrides(seed=getattr(args, "seed", None), audience=getattr(args, "audience", None))
+
+
+def _build(args: argparse.Namespace) -> int:
+    from reportgen.build import build
+    from reportgen.progress import Progress
+
+    report = build(args.data, args.out, _config(args), Progress(quiet=args.quiet))
+    if not args.quiet:
+        _say_built(report)
+    return EXIT_OK
+
+
+def _say_built(report) -> None:
+    """One line of what was written, one of what was not, one of the headline numbers."""
+    from reportgen.formatters import fmt_pct, fmt_rate
+
+    e = report.results.evaluation
+    print(f"wrote {report.out}: results.json, manifest.json, figures/" + "".join(f", {f}" for f in report.written))
+    if report.not_built:
+        print("not built yet: " + ", ".join(report.not_built))
+    print(
+        f"accuracy {fmt_pct(e.accuracy)} (baseline {fmt_pct(e.baseline_accuracy)}), precision {fmt_pct(e.precision)}, "
+        f"recall {fmt_pct(e.recall)}, ROC AUC {fmt_rate(e.roc_auc)}"
+    )
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from reportgen import synthetic
+
+    if args.rows < 1:
+        raise InputError("--rows must be at least 1")
+    out = Path(args.out)
+    data = out.parent / f"{out.name}.csv"
+    seed = args.seed if args.seed is not None else 0
+    synthetic.write_csv(data, rows=args.rows, seed=seed)
+    if not args.quiet:
+        print(f"wrote synthetic data: {data} ({args.rows:,} rows, seed {seed})")
+    args.data = data
+    return _build(args)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from reportgen.io import load_dataset
+
+    summary = load_dataset(args.data, _config(args)).summary
+    if not args.quiet:
+        print(_validation_text(summary))
+    return EXIT_OK
+
+
+def _validation_text(s) -> str:
+    """What the data checks found, one fact a line."""
+    lines = [
+        f"{s.source}: {s.rows_read:,} rows read, {s.rows_used:,} usable, {s.rows_dropped:,} dropped",
+        *[f"  dropped for {reason}: {n:,}" for reason, n in s.dropped_reasons.items()],
+        "missing values: " + (", ".join(f"{c} {n:,}" for c, n in s.missing_by_column.items() if n) or "none"),
+        f"duplicate rows: {s.duplicate_rows:,}; repeated video_id: {s.duplicate_ids:,}",
+        "classes: " + ", ".join(f"{k} {v:,}" for k, v in s.target_counts.items()),
+        *[f"warning: {w}" for w in s.warnings],
+        f"sha256 {s.sha256}",
+    ]
+    return "\n".join(lines)
+
+
+_COMMANDS = {"build": _build, "demo": _demo, "validate": _validate}
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

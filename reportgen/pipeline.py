@@ -1,0 +1,73 @@
+"""The ordered analyses: data -> exploration -> split -> checks -> model -> evaluation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportgen.config import Config
+from reportgen.io import Dataset, load_dataset
+from reportgen.progress import Progress
+from reportgen.results import AnalysisResults
+
+
+def analyse(dataset: Dataset, config: Config, progress: Progress | None = None) -> AnalysisResults:
+    """Run every analysis once, in order, on a loaded dataset.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        From ``io.load_dataset``.
+    config : Config
+    progress : Progress, optional
+        Stage reporting and timings.
+
+    Returns
+    -------
+    AnalysisResults
+        Without figures: those are drawn from these results afterwards.
+    """
+    from reportgen.analysis.assumptions import CheckContext, box_tidwell, run_checks, screen_collinearity
+    from reportgen.analysis.design import design_spec
+    from reportgen.analysis.eda import explore
+    from reportgen.analysis.evaluation import evaluate
+    from reportgen.analysis.model import fit_classifier, fit_inference
+    from reportgen.analysis.split import split_data
+
+    progress = progress or Progress(quiet=True)
+    m, rows = config.model, dataset.summary.rows_used
+    with progress.stage("explore", rows):
+        exploration = explore(dataset.frame, config)
+    with progress.stage("split", rows):
+        split = split_data(dataset.frame, config, dataset.summary.source)
+    with progress.stage("assumptions", len(split.y_train)):
+        candidates = tuple(dict.fromkeys((*m.predictors, *m.extra_candidates)))
+        wide = design_spec(split.train, candidates)
+        X_wide = wide.matrix(split.train)
+        collinearity = screen_collinearity(X_wide, wide, config)
+        spec = wide.restrict(tuple(f for f in wide.features if f not in collinearity.dropped))
+        X_train = wide.select(X_wide, spec)
+        context = CheckContext(
+            data=dataset.summary,
+            y_train=split.y_train,
+            spec=spec,
+            collinearity=collinearity,
+            box_tidwell_p=box_tidwell(split.y_train, X_train, spec),
+            outliers=exploration.outliers,
+        )
+        assumptions = run_checks(context, config)
+    with progress.stage("model", len(split.y_train)):
+        model = fit_inference(split, spec, X_train, config)
+        classifier = fit_classifier(split, spec, config)
+    with progress.stage("evaluate", len(split.y_test)):
+        test = split.test[list(spec.features)].astype({c: str for c in spec.categorical})
+        scores = classifier.predict_proba(test)[:, 1]
+        evaluation = evaluate(split.y_test, scores, m.threshold)
+    return AnalysisResults(dataset.summary, exploration, assumptions, model, evaluation)
+
+
+def analyse_file(path: Path | str, config: Config, progress: Progress | None = None) -> AnalysisResults:
+    """Load the CSV, then ``analyse`` it."""
+    progress = progress or Progress(quiet=True)
+    with progress.stage("load"):
+        dataset = load_dataset(path, config)
+    return analyse(dataset, config, progress)

@@ -1,0 +1,21 @@
+"""Renderers: one per document format. They read results and lay them out; they never compute.
+
+``DOCUMENTS`` lists what a build writes beside results.json, in order; each
+entry names its files and the function that writes them into the build folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from reportgen.config import Config
+from reportgen.results import AnalysisResults
+
+Renderer = Callable[[AnalysisResults, Config, Path], None]
+
+#: (files it writes, renderer); filled as the document issues land.
+DOCUMENTS: list[tuple[tuple[str, ...], Renderer]] = []
+
+#: Every document SPEC.md promises, so a build can say which it did not write.
+PROMISED = ("technical_report.html", "technical_report.pdf", "executive_summary.pptx", "executive_summary.pdf")

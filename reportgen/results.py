@@ -1,0 +1,223 @@
+"""Frozen, typed results: what the analyses hand to figures, narrative and renderers.
+
+Analyses return these; nothing downstream recomputes a number. ``to_json``
+lays them out in the ``results.json`` shape fixed by SPEC.md (schema 1).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Status = Literal["pass", "warn", "fail"]
+
+
+@dataclass(frozen=True)
+class DataSummary:
+    """What was read, what was kept, and why rows were dropped."""
+
+    source: str
+    sha256: str
+    rows_read: int
+    rows_used: int
+    rows_dropped: int
+    dropped_reasons: dict[str, int]
+    target_counts: dict[str, int]
+    missing_by_column: dict[str, int]
+    duplicate_rows: int
+    duplicate_ids: int
+    modified: str  # ISO date of the data file, the "date of the data"
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ColumnStats:
+    """Descriptive statistics of one numeric column (one group or overall)."""
+
+    column: str
+    group: str  # "all" or a target label
+    count: int
+    mean: float
+    std: float
+    min: float
+    q1: float
+    median: float
+    q3: float
+    max: float
+
+
+@dataclass(frozen=True)
+class OutlierCount:
+    """IQR rule outliers of one numeric column."""
+
+    column: str
+    lower_fence: float
+    upper_fence: float
+    count: int
+    share: float
+
+
+@dataclass(frozen=True)
+class Exploration:
+    """EDA: descriptive statistics, balance, the crosstab, outliers, correlations."""
+
+    numeric: tuple[ColumnStats, ...]
+    class_balance: dict[str, int]
+    class_shares: dict[str, float]
+    crosstab: dict[str, dict[str, int]]  # claim_status -> verified_status -> count
+    crosstab_row_shares: dict[str, dict[str, float]]
+    outliers: tuple[OutlierCount, ...]
+    correlation_columns: tuple[str, ...]
+    correlation: tuple[tuple[float, ...], ...]
+    examples: dict[str, tuple[str, ...]]  # claim status -> first transcriptions (raw text: escape it)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One assumption check: a verdict, the number behind it and one line of detail."""
+
+    name: str
+    status: Status
+    value: float | int | str
+    detail: str
+
+
+@dataclass(frozen=True)
+class Collinearity:
+    """VIF screening of the candidate predictors and what the rule left out."""
+
+    vif: dict[str, float]  # all numeric candidates
+    vif_after: dict[str, float]  # the numeric predictors kept
+    high_pairs: tuple[tuple[str, str, float], ...]  # |r| >= limit among candidates
+    dropped: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """Every assumption check, plus the collinearity screening the model obeys."""
+
+    checks: tuple[CheckResult, ...]
+    collinearity: Collinearity
+    box_tidwell_p: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Term:
+    """One model term on the scales a reader can compare."""
+
+    term: str
+    kind: Literal["intercept", "continuous", "category"]
+    coef: float
+    std_err: float
+    p_value: float
+    ci_low: float
+    ci_high: float
+    odds_ratio: float
+    or_ci_low: float
+    or_ci_high: float
+    sd: float | None = None  # training SD of a continuous predictor
+    or_per_sd: float | None = None
+    or_per_sd_ci_low: float | None = None
+    or_per_sd_ci_high: float | None = None
+
+    @property
+    def comparable_or(self) -> float | None:
+        """Odds ratio per SD for a continuous term, per category otherwise."""
+        if self.kind == "intercept":
+            return None
+        return self.or_per_sd if self.kind == "continuous" else self.odds_ratio
+
+
+@dataclass(frozen=True)
+class ModelFit:
+    """The fitted logistic regression: inference from statsmodels, sizes of the split."""
+
+    target: str
+    positive_class: str
+    features: tuple[str, ...]
+    reference_levels: dict[str, str]
+    n_train: int
+    n_test: int
+    train_positive_share: float
+    test_positive_share: float
+    balancing: str
+    terms: tuple[Term, ...]
+    converged: bool
+    pseudo_r2: float
+    llr_p_value: float
+    warnings: tuple[str, ...] = ()
+
+    def ranked_effects(self) -> tuple[Term, ...]:
+        """Non-intercept terms, strongest comparable effect first (|log OR|)."""
+        import math
+
+        effects = [t for t in self.terms if t.comparable_or]
+        return tuple(sorted(effects, key=lambda t: -abs(math.log(t.comparable_or))))
+
+
+@dataclass(frozen=True)
+class ConfusionMatrix:
+    """Counts on the test set; verified is positive."""
+
+    tn: int
+    fp: int
+    fn: int
+    tp: int
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Held-out performance at the configured threshold, with the baseline."""
+
+    threshold: float
+    confusion_matrix: ConfusionMatrix
+    accuracy: float
+    precision: float
+    recall: float
+    f1: float
+    roc_auc: float
+    average_precision: float
+    baseline_accuracy: float
+    specificity: float
+    roc_curve: tuple[tuple[float, float], ...]  # (fpr, tpr)
+    pr_curve: tuple[tuple[float, float], ...]  # (recall, precision)
+    curve_points_full: int  # points before thinning
+
+
+@dataclass(frozen=True)
+class FigureInfo:
+    """A figure written to ``figures/``, with the words a screen reader needs."""
+
+    file: str
+    title: str
+    alt: str
+    caption: str
+
+
+@dataclass(frozen=True)
+class AnalysisResults:
+    """Everything the analyses found, in pipeline order."""
+
+    data: DataSummary
+    exploration: Exploration
+    assumptions: Assumptions
+    model: ModelFit
+    evaluation: Evaluation
+    figures: tuple[FigureInfo, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``results.json`` document (SPEC.md, schema_version 1)."""
+        model = dataclasses.asdict(self.model)
+        evaluation = dataclasses.asdict(self.evaluation)
+        return {
+            "schema_version": 1,
+            "data": dataclasses.asdict(self.data),
+            "assumptions": [dataclasses.asdict(c) for c in self.assumptions.checks],
+            "model": model,
+            "evaluation": evaluation,
+            "figures": [dataclasses.asdict(f) for f in self.figures],
+            "exploration": dataclasses.asdict(self.exploration),
+            "collinearity": dataclasses.asdict(self.assumptions.collinearity),
+            "box_tidwell_p": dict(self.assumptions.box_tidwell_p),
+        }

@@ -1,0 +1,1 @@
+"""Jinja2 templates and the base deck; shipped as package data."""

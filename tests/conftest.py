@@ -1,0 +1,44 @@
+"""Shared fixtures: the real dataset (beside the project, never inside it) and small frames."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL_DATA = Path(os.environ.get("REPORTGEN_REAL_DATA", ROOT.parent / "shared" / "data" / "tiktok_dataset.csv"))
+
+
+@pytest.fixture(scope="session")
+def real_data() -> Path:
+    """The real claims CSV; CI sets REPORTGEN_REQUIRE_REAL_DATA so its absence fails there."""
+    if not REAL_DATA.is_file():
+        if os.environ.get("REPORTGEN_REQUIRE_REAL_DATA"):
+            pytest.fail(f"the real dataset is required but missing: {REAL_DATA}")
+        pytest.skip(f"real dataset not found at {REAL_DATA}")
+    return REAL_DATA
+
+
+@pytest.fixture(scope="session")
+def real_build(real_data: Path, tmp_path_factory: pytest.TempPathFactory):
+    """One full build of the real data, shared by every test that reads its outputs."""
+    from reportgen.build import build
+    from reportgen.config import Config
+
+    return build(real_data, tmp_path_factory.mktemp("real") / "out", Config())
+
+
+def write_csv(path: Path, frame) -> Path:
+    """Write a frame as the claims CSV (no index)."""
+    frame.to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture()
+def small_frame():
+    """A valid 2,000-row frame from the synthetic generator (seeded)."""
+    from reportgen.synthetic import generate
+
+    return generate(rows=2_000, seed=7)

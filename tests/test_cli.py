@@ -1,0 +1,63 @@
+"""The command line, run as a user runs it: a subprocess, exit codes, stderr."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "reportgen", *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+def test_help_lists_the_commands():
+    done = run("--help")
+    assert done.returncode == 0
+    for command in ("build", "demo", "validate"):
+        assert command in done.stdout
+
+
+def test_bad_usage_exits_2_with_an_error_line():
+    done = run("build")
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: the following arguments are required: --data")
+    assert "Traceback" not in done.stderr
+
+
+def test_demo_at_2000_rows_builds_from_synthetic_data(tmp_path):
+    done = run("demo", "--rows", "2000", "--seed", "3", "--out", str(tmp_path / "demo"))
+    assert done.returncode == 0, done.stderr
+    results = json.loads((tmp_path / "demo" / "results.json").read_text())
+    assert results["data"]["rows_read"] == 2000
+    assert (tmp_path / "demo.csv").is_file()
+    assert results["model"]["positive_class"] == "verified"
+    assert "accuracy" in done.stdout
+
+
+def test_validate_prints_the_checks(real_data):
+    done = run("validate", "--data", str(real_data))
+    assert done.returncode == 0, done.stderr
+    assert "19,382 rows read, 19,084 usable, 298 dropped" in done.stdout
+    assert "dropped for missing values: 298" in done.stdout
+
+
+def test_missing_file_names_the_file(tmp_path):
+    done = run("validate", "--data", str(tmp_path / "nope.csv"))
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"error: {tmp_path / 'nope.csv'}: file not found (check the path passed to --data)"
+
+
+def test_a_failed_build_leaves_the_previous_outputs_untouched(tmp_path, small_frame):
+    out = tmp_path / "out"
+    good = tmp_path / "good.csv"
+    small_frame.to_csv(good, index=False)
+    assert run("build", "--data", str(good), "--out", str(out), "--quiet").returncode == 0
+    before = {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    bad = tmp_path / "bad.csv"
+    bad.write_text(good.read_text().replace(",verified,", ",Verified,", 1))
+    done = run("build", "--data", str(bad), "--out", str(out))
+    assert done.returncode == 2 and "column 'verified_status'" in done.stderr
+    assert {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["good.csv", "bad.csv", "out", ".out.lock"])

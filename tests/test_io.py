@@ -1,0 +1,87 @@
+"""Loading and validation: known counts on the real file, exact errors on bad ones."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from conftest import write_csv
+from reportgen.config import Config
+from reportgen.errors import InputError
+from reportgen.io import load_dataset
+
+
+def test_real_data_counts(real_data):
+    s = load_dataset(real_data, Config()).summary
+    assert (s.rows_read, s.rows_dropped, s.rows_used) == (19_382, 298, 19_084)
+    assert s.dropped_reasons == {"missing values": 298}
+    assert s.duplicate_ids == 0 and s.duplicate_rows == 0
+    assert sum(s.target_counts.values()) == s.rows_used
+
+
+def test_dropped_rows_are_counted_by_reason(tmp_path, small_frame):
+    frame = small_frame.dropna().head(100).copy()
+    frame = pd.concat([frame, frame.iloc[[3, 4]]], ignore_index=True)  # two exact repeats
+    frame.loc[len(frame) - 1, "video_view_count"] = 5  # now a repeated id with other values
+    frame.loc[0, "claim_status"] = None
+    s = load_dataset(write_csv(tmp_path / "d.csv", frame), Config()).summary
+    assert s.dropped_reasons == {"missing values": 1, "duplicate row": 1, "duplicate video_id": 1}
+    assert s.rows_used == 100 - 1
+    assert len(s.warnings) == 2
+
+
+def test_unknown_category_names_file_column_rows_and_allowed_values(tmp_path, small_frame):
+    frame = small_frame.copy()
+    frame["verified_status"] = frame["verified_status"].astype(object)
+    frame.loc[[2, 9], "verified_status"] = "Verified"
+    path = write_csv(tmp_path / "bad.csv", frame)
+    with pytest.raises(InputError) as caught:
+        load_dataset(path, Config())
+    assert caught.value.message() == (
+        f"error: {path}, column 'verified_status', rows 3, 10: unknown value(s) 'Verified' "
+        "(allowed values: 'not verified', 'verified')"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [("lots", "text where a number belongs"), ("-4", "negative count"), ("2.5", "count that is not a whole number")],
+)
+def test_bad_counts_are_refused_with_their_rows(tmp_path, small_frame, value, problem):
+    frame = small_frame.copy()
+    frame["video_share_count"] = frame["video_share_count"].astype(object)
+    frame.loc[[0, 5, 6], "video_share_count"] = value
+    with pytest.raises(InputError) as caught:
+        load_dataset(write_csv(tmp_path / "bad.csv", frame), Config())
+    assert caught.value.column == "video_share_count"
+    assert caught.value.rows == [1, 6, 7]
+    assert problem in caught.value.problem
+
+
+def test_missing_column_and_semicolon_delimiter(tmp_path, small_frame):
+    path = tmp_path / "semi.csv"
+    small_frame.to_csv(path, index=False, sep=";")
+    with pytest.raises(InputError, match="separated by semicolons"):
+        load_dataset(path, Config())
+    write_csv(tmp_path / "nocol.csv", small_frame.drop(columns=["author_ban_status"]))
+    with pytest.raises(InputError, match="required column.s. missing: author_ban_status"):
+        load_dataset(tmp_path / "nocol.csv", Config())
+
+
+def test_empty_header_only_and_zip_files_are_refused(tmp_path, small_frame):
+    (tmp_path / "empty.csv").write_bytes(b"")
+    with pytest.raises(InputError, match="the file is empty"):
+        load_dataset(tmp_path / "empty.csv", Config())
+    small_frame.head(0).to_csv(tmp_path / "header.csv", index=False)
+    with pytest.raises(InputError, match="header but no data rows"):
+        load_dataset(tmp_path / "header.csv", Config())
+    (tmp_path / "z.csv").write_bytes(b"PK\x03\x04rest")
+    with pytest.raises(InputError, match="ZIP archive"):
+        load_dataset(tmp_path / "z.csv", Config())
+
+
+def test_byte_order_mark_and_column_order_are_accepted(tmp_path, small_frame):
+    path = tmp_path / "bom.csv"
+    reordered = small_frame[list(reversed(small_frame.columns))]
+    path.write_bytes(b"\xef\xbb\xbf" + reordered.to_csv(index=False).encode())
+    assert load_dataset(path, Config()).summary.rows_read == len(small_frame)
