@@ -73,3 +73,16 @@ def write_manifest(folder: Path, results: AnalysisResults, config: Config, timin
     path = folder / MANIFEST
     write_json(path, manifest)
     return path
+
+
+def read_json(path: Path) -> dict[str, Any] | None:
+    """A JSON file's content, or None when it is missing or unreadable."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def load_results(path: Path) -> AnalysisResults:
+    """Rebuild the typed results from a ``results.json`` this version wrote."""
+    return AnalysisResults.from_json(read_json(path) or {})

@@ -1,8 +1,14 @@
-"""``reportgen build``: analyses, figures, documents and records, swapped in whole."""
+"""``reportgen build``: analyses, figures, documents and records, swapped in whole.
+
+An earlier build in the output folder is reused as far as it still holds:
+all of it when nothing changed (no heavy library is even imported), its
+results and figures when only the report settings or templates changed.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,13 +19,15 @@ from reportgen.results import AnalysisResults
 
 @dataclass(frozen=True)
 class BuildReport:
-    """What a build wrote, and what it could not write yet."""
+    """What a build wrote, what it reused, and what it could not write yet."""
 
     out: Path
     results: AnalysisResults
     written: tuple[str, ...]
     not_built: tuple[str, ...]
     timings: dict[str, float]
+    reused: tuple[str, ...] = ()
+    unchanged: bool = False
 
 
 def default_out(data: Path) -> Path:
@@ -27,7 +35,9 @@ def default_out(data: Path) -> Path:
     return Path("outputs") / Path(data).stem
 
 
-def build(data: Path | str, out: Path | str | None, config: Config, progress: Progress | None = None) -> BuildReport:
+def build(
+    data: Path | str, out: Path | str | None, config: Config, progress: Progress | None = None, *, force: bool = False
+) -> BuildReport:
     """Run the pipeline and write every deliverable into ``out`` atomically.
 
     Parameters
@@ -38,6 +48,8 @@ def build(data: Path | str, out: Path | str | None, config: Config, progress: Pr
         The output folder; ``outputs/<data stem>/`` when None.
     config : Config
     progress : Progress, optional
+    force : bool
+        Recompute and re-render everything, even when an earlier build holds.
 
     Returns
     -------
@@ -48,25 +60,73 @@ def build(data: Path | str, out: Path | str | None, config: Config, progress: Pr
     InputError
         Bad data or config; ``out`` is left exactly as it was.
     """
-    from reportgen.artifacts import write_manifest, write_results
-    from reportgen.figures import draw_all
-    from reportgen.pipeline import analyse_file
-    from reportgen.render import DOCUMENTS, PROMISED
-    from reportgen.staging import staged_folder
+    from reportgen.artifacts import RESULTS, load_results
+    from reportgen.incremental import PreviousBuild, build_keys
+    from reportgen.io import sha256_of
 
     data = Path(data)
     out = Path(out) if out is not None else default_out(data)
     progress = progress or Progress(quiet=True)
+    previous = None if force else PreviousBuild.read(out)
+    keys = build_keys(sha256_of(data), config) if data.is_file() else None
+    if previous and keys and previous.keys == keys and previous.intact():
+        results = load_results(out / RESULTS)
+        return BuildReport(out, results, (), (), {}, tuple(previous.manifest["outputs"]), unchanged=True)
+    reusable = previous if previous and keys and previous.keys and previous.keys.analysis == keys.analysis else None
+    if reusable and not reusable.intact(reusable.analysis_files()):
+        reusable = None
+    return _build_into(data, out, config, progress, keys, previous, reusable)
+
+
+def _build_into(data, out, config, progress, keys, previous, reusable) -> BuildReport:
+    """Compute (or reuse) the results, render, record; all in a staged folder."""
+    from reportgen.artifacts import write_manifest
+    from reportgen.render import DOCUMENTS, PROMISED
+    from reportgen.staging import staged_folder
+
     with staged_folder(out) as stage:
-        results = analyse_file(data, config, progress)
-        with progress.stage("figures"):
-            results = dataclasses.replace(results, figures=draw_all(results, stage / "figures"))
-        write_results(stage, results)
+        if reusable:
+            results = _reuse_analysis(reusable, stage, progress)
+        else:
+            results = _analyse(data, config, progress, stage, previous)
         written = []
         for files, render in DOCUMENTS:
             with progress.stage("render " + ", ".join(files)):
                 render(results, config, stage)
             written += files
         not_built = tuple(f for f in PROMISED if f not in written)
-        write_manifest(stage, results, config, dict(progress.timings), {"not_built": list(not_built)})
-    return BuildReport(out, results, tuple(written), not_built, dict(progress.timings))
+        reused = tuple(reusable.analysis_files()) if reusable else ()
+        extra = {"keys": dataclasses.asdict(keys) if keys else None, "reused": list(reused), "not_built": list(not_built)}
+        write_manifest(stage, results, config, dict(progress.timings), extra)
+    return BuildReport(out, results, tuple(written), not_built, dict(progress.timings), reused)
+
+
+def _analyse(data: Path, config: Config, progress: Progress, stage: Path, previous) -> AnalysisResults:
+    """Fit and draw from scratch; compare with the earlier build when there is one."""
+    from reportgen.artifacts import RESULTS, load_results, write_results
+    from reportgen.comparison import compare
+    from reportgen.figures import draw_all
+    from reportgen.pipeline import analyse_file
+
+    results = analyse_file(data, config, progress)
+    if previous and (previous.folder / RESULTS).is_file():
+        try:
+            results = dataclasses.replace(results, previous=compare(load_results(previous.folder / RESULTS), results))
+        except (KeyError, TypeError, ValueError):
+            pass  # an earlier build from another schema: nothing to compare with
+    with progress.stage("figures"):
+        results = dataclasses.replace(results, figures=draw_all(results, stage / "figures"))
+    write_results(stage, results)
+    return results
+
+
+def _reuse_analysis(previous, stage: Path, progress: Progress) -> AnalysisResults:
+    """Copy results.json and the figures of the earlier build; re-render only."""
+    from reportgen.artifacts import RESULTS, load_results
+
+    with progress.stage("reuse results"):
+        for name in previous.analysis_files():
+            target = stage / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(previous.folder / name, target)
+        return load_results(stage / RESULTS)

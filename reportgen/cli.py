@@ -33,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--data", type=Path, required=True, help="the claims CSV")
     _add_build_options(build)
     build.add_argument("--config", type=Path, help="a reportgen.toml (defaults hold without one)")
+    build.add_argument("--force", action="store_true", help="rebuild everything even when the last build still holds")
 
     demo = sub.add_parser("demo", help="write a synthetic dataset with the real schema, then build from it")
     demo.add_argument("--rows", type=int, default=20_000, help="rows to generate (default 20000)")
@@ -83,7 +84,7 @@ def _build(args: argparse.Namespace) -> int:
     from reportgen.build import build
     from reportgen.progress import Progress
 
-    report = build(args.data, args.out, _config(args), Progress(quiet=args.quiet))
+    report = build(args.data, args.out, _config(args), Progress(quiet=args.quiet), force=getattr(args, "force", False))
     if not args.quiet:
         _say_built(report)
     return EXIT_OK
@@ -94,6 +95,11 @@ def _say_built(report) -> None:
     from reportgen.formatters import fmt_pct, fmt_rate
 
     e = report.results.evaluation
+    if report.unchanged:
+        print(f"unchanged: {report.out} already holds this build ({len(report.reused)} files kept; --force rebuilds)")
+        return
+    if report.reused:
+        print(f"reused the computed results and figures of the last build ({len(report.reused)} files)")
     print(f"wrote {report.out}: results.json, manifest.json, figures/" + "".join(f", {f}" for f in report.written))
     if report.not_built:
         print("not built yet: " + ", ".join(report.not_built))

@@ -205,6 +205,7 @@ class AnalysisResults:
     model: ModelFit
     evaluation: Evaluation
     figures: tuple[FigureInfo, ...] = field(default=())
+    previous: BuildComparison | None = None  # set when the output folder held an earlier build
 
     def to_json(self) -> dict[str, Any]:
         """The ``results.json`` document (SPEC.md, schema_version 1)."""
@@ -220,4 +221,46 @@ class AnalysisResults:
             "exploration": dataclasses.asdict(self.exploration),
             "collinearity": dataclasses.asdict(self.assumptions.collinearity),
             "box_tidwell_p": dict(self.assumptions.box_tidwell_p),
+            "previous": dataclasses.asdict(self.previous) if self.previous else None,
         }
+
+    @classmethod
+    def from_json(cls, doc: dict[str, Any]) -> AnalysisResults:
+        """The inverse of ``to_json``: typed results from a ``results.json``."""
+        from reportgen.typed_json import from_plain
+
+        assumptions = Assumptions(
+            checks=from_plain(tuple[CheckResult, ...], doc["assumptions"]),
+            collinearity=from_plain(Collinearity, doc["collinearity"]),
+            box_tidwell_p=from_plain(dict[str, float], doc["box_tidwell_p"]),
+        )
+        return cls(
+            data=from_plain(DataSummary, doc["data"]),
+            exploration=from_plain(Exploration, doc["exploration"]),
+            assumptions=assumptions,
+            model=from_plain(ModelFit, doc["model"]),
+            evaluation=from_plain(Evaluation, doc["evaluation"]),
+            figures=from_plain(tuple[FigureInfo, ...], doc["figures"]),
+            previous=from_plain(BuildComparison | None, doc.get("previous")),
+        )
+
+
+@dataclass(frozen=True)
+class Change:
+    """One figure then and now: ``kind`` says how to format it (count, share or score)."""
+
+    label: str
+    kind: Literal["count", "share", "score"]
+    before: float
+    after: float
+    delta: float
+
+
+@dataclass(frozen=True)
+class BuildComparison:
+    """What changed since the build that was in the output folder before this one."""
+
+    previous_source: str
+    previous_sha256: str
+    previous_modified: str
+    changes: tuple[Change, ...]
