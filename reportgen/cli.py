@@ -39,6 +39,22 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--rows", type=int, default=20_000, help="rows to generate (default 20000)")
     _add_build_options(demo, default_out="outputs/demo")
 
+    email = sub.add_parser("email", help="mail the executive summary PDF of a finished build")
+    email.add_argument("--out", type=Path, required=True, help="the build folder")
+    email.add_argument("--to", action="append", required=True, metavar="ADDR", help="recipient, or an audience name from the config (repeatable)")
+    email.add_argument("--config", type=Path, help="a reportgen.toml with [delivery.audiences]")
+    email.add_argument("--smtp-host", default="localhost")
+    email.add_argument("--smtp-port", type=int, help="default 25, 587 with --starttls; 465 means implicit TLS")
+    email.add_argument("--starttls", action="store_true", help="upgrade the connection with STARTTLS")
+    email.add_argument("--eml", type=Path, help="write the message to this file instead of sending")
+    email.add_argument("--quiet", action="store_true", help="print errors only")
+
+    watch = sub.add_parser("watch", help="rebuild when the data file changes")
+    watch.add_argument("--data", type=Path, required=True, help="the claims CSV")
+    watch.add_argument("--interval", type=float, default=1.0, help="seconds between polls (default 1)")
+    _add_build_options(watch)
+    watch.add_argument("--config", type=Path, help="a reportgen.toml")
+
     validate = sub.add_parser("validate", help="data checks only; prints what it found")
     validate.add_argument("--data", type=Path, required=True, help="the claims CSV")
     validate.add_argument("--config", type=Path, help="a reportgen.toml")
@@ -124,6 +140,54 @@ def _demo(args: argparse.Namespace) -> int:
     return _build(args)
 
 
+def _email(args: argparse.Namespace) -> int:
+    from reportgen.delivery.mail import SmtpSettings, mail_summary
+
+    recipients = _recipients(args.to, _config(args))
+    line = mail_summary(args.out, recipients, SmtpSettings.from_env(args.smtp_host, args.smtp_port, args.starttls), args.eml)
+    if not args.quiet:
+        print(line)
+    return EXIT_OK
+
+
+def _recipients(names: list[str], config) -> list[str]:
+    """Addresses as given; a name without '@' is an audience from [delivery.audiences]."""
+    out: list[str] = []
+    for name in names:
+        if "@" in name:
+            out.append(name)
+        elif name in config.delivery.audiences:
+            out += config.delivery.audiences[name]
+        else:
+            raise InputError(f"'{name}' is neither an address nor an audience in the config", hint="add it under [delivery.audiences] or pass an address")
+    return list(dict.fromkeys(out))
+
+
+def _watch(args: argparse.Namespace) -> int:
+    from reportgen.build import build
+    from reportgen.delivery.watch import watch
+    from reportgen.progress import Progress
+
+    config = _config(args)
+
+    def rebuild() -> str:
+        return _change_line(build(args.data, args.out, config, Progress(quiet=True)))
+
+    watch(args.data, rebuild, args.interval, say=(lambda _line: None) if args.quiet else (lambda line: print(line, flush=True)))
+    return EXIT_OK
+
+
+def _change_line(report) -> str:
+    """What a rebuild changed, in one line."""
+    from reportgen.formatters import fmt_delta, fmt_value
+
+    if report.unchanged:
+        return f"{report.out}: unchanged"
+    changes = report.results.previous.changes if report.results.previous else ()
+    moved = [f"{c.label} {fmt_value(c.before, c.kind)} → {fmt_value(c.after, c.kind)}" for c in changes if fmt_delta(c.delta, c.kind) != "no change"]
+    return f"{report.out}: " + ("; ".join(moved) if moved else "first build" if not changes else "same figures")
+
+
 def _validate(args: argparse.Namespace) -> int:
     from reportgen.io import load_dataset
 
@@ -147,7 +211,7 @@ def _validation_text(s) -> str:
     return "\n".join(lines)
 
 
-_COMMANDS = {"build": _build, "demo": _demo, "validate": _validate}
+_COMMANDS = {"build": _build, "demo": _demo, "validate": _validate, "email": _email, "watch": _watch}
 
 
 if __name__ == "__main__":  # pragma: no cover

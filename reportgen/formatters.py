@@ -59,16 +59,19 @@ def in_words(fraction: float, of: int = 10) -> str:
     return f"about {round(fraction * of)} of every {of}"
 
 
-FILTERS = {
-    "fmt_int": fmt_int,
-    "fmt_pct": fmt_pct,
-    "fmt_rate": fmt_rate,
-    "fmt_or": fmt_or,
-    "fmt_p": fmt_p,
-    "fmt_num": fmt_num,
-    "fmt_ci": fmt_ci,
-    "in_words": in_words,
-}
+def fmt_value(value: float, kind: str) -> str:
+    """A headline figure by its kind: count, share or score."""
+    return {"count": fmt_int, "share": fmt_pct, "score": fmt_rate}[kind](value)
+
+
+def fmt_delta(delta: float, kind: str) -> str:
+    """A change with its sign, rounded as its figure is shown: +120, -1.5 pts, +0.012, or 'no change'."""
+    shown = {"count": round(delta), "share": round(100 * delta, 1), "score": round(delta, 3)}[kind]
+    if shown == 0:
+        return "no change"
+    return {"count": f"{shown:+,}", "share": f"{shown:+.1f} pts", "score": f"{shown:+.3f}"}[kind]
+
+
 
 
 _PLAIN_NAMES = {
@@ -96,3 +99,19 @@ def term_label(term: str, reference: dict[str, str] | None = None) -> str:
         ref = (reference or {}).get(column)
         return f"{plain_name(column)}: {level}" + (f" (vs {ref})" if ref else "")
     return plain_name(term)
+
+
+FILTERS = {
+    "fmt_int": fmt_int,
+    "fmt_pct": fmt_pct,
+    "fmt_rate": fmt_rate,
+    "fmt_or": fmt_or,
+    "fmt_p": fmt_p,
+    "fmt_num": fmt_num,
+    "fmt_ci": fmt_ci,
+    "in_words": in_words,
+    "fmt_value": fmt_value,
+    "fmt_delta": fmt_delta,
+    "term_label": term_label,
+    "plain_name": plain_name,
+}
