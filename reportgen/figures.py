@@ -49,6 +49,14 @@ def _figure(path: Path, size: tuple[float, float] = (6.4, 4.0)) -> Iterator[Axes
             plt.close(fig)
 
 
+def _ink_on(image, value: float) -> str:
+    """Black or white, whichever contrasts more with the cell colour (WCAG relative luminance)."""
+    r, g, b, _ = image.cmap(image.norm(value))
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return "black" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "white"
+
+
 def class_balance(r: AnalysisResults, path: Path) -> FigureInfo:
     """Bar chart of the target classes."""
     counts, shares = r.exploration.class_balance, r.exploration.class_shares
@@ -79,11 +87,12 @@ def distributions(r: AnalysisResults, path: Path) -> FigureInfo:
                 })
                 positions.append(i * (len(groups) + 1) + k)
                 colours.append(PALETTE[k])
-        drawn = ax.bxp(boxes, positions=positions, orientation="horizontal", showfliers=False, patch_artist=True)
+        drawn = ax.bxp(boxes, positions=positions, orientation="horizontal", showfliers=False, patch_artist=True, medianprops={"color": "black", "linewidth": 1.5})
         for patch, colour in zip(drawn["boxes"], colours):
             patch.set_facecolor(colour)
         ax.set_yticks([i * (len(groups) + 1) + (len(groups) - 1) / 2 for i in range(len(columns))], [plain_name(c) for c in columns])
         ax.set_xscale("symlog", linthresh=10)
+        ax.set_xlim(left=0)
         ax.set_xlabel("value (symmetric log scale)")
         ax.legend([drawn["boxes"][k] for k in range(len(groups))], groups, loc="lower right")
         ax.set_title("Distributions by class")
@@ -105,7 +114,7 @@ def correlations(r: AnalysisResults, path: Path) -> FigureInfo:
         ax.set_yticks(range(len(columns)), columns)
         for i, row in enumerate(matrix):
             for j, v in enumerate(row):
-                ax.text(j, i, f"{v:.2f}", ha="center", va="center", color="black" if v > 0.2 else "white", fontsize=8)
+                ax.text(j, i, f"{v:.2f}", ha="center", va="center", color=_ink_on(image, v), fontsize=8)
         ax.figure.colorbar(image, ax=ax, shrink=0.8, label="Pearson r")
         ax.set_title("Correlations of the numeric columns")
     pairs = sorted(
@@ -122,11 +131,10 @@ def confusion(r: AnalysisResults, path: Path) -> FigureInfo:
     neg, pos = [k for k in r.exploration.class_balance if k != r.model.positive_class][0], r.model.positive_class
     cells = [[cm.tn, cm.fp], [cm.fn, cm.tp]]
     with _figure(path, (4.6, 3.9)) as ax:
-        ax.imshow(cells, cmap=HEATMAP)
-        top = max(max(row) for row in cells)
+        image = ax.imshow(cells, cmap=HEATMAP)
         for i, row in enumerate(cells):
             for j, v in enumerate(row):
-                ax.text(j, i, fmt_int(v), ha="center", va="center", fontsize=14, color="black" if v > top * 0.55 else "white")
+                ax.text(j, i, fmt_int(v), ha="center", va="center", fontsize=14, color=_ink_on(image, v))
         ax.set_xticks([0, 1], [neg, pos])
         ax.set_yticks([0, 1], [neg, pos])
         ax.set_xlabel("predicted")
@@ -189,11 +197,24 @@ def forest(r: AnalysisResults, path: Path) -> FigureInfo:
         ax.axvline(1, linestyle="--", color=PALETTE[7])
         ax.set_yticks(list(ys), labels)
         ax.set_xscale("log")
-        ax.set_xlabel("odds ratio of being verified (log scale; 1 = no effect)")
-        ax.set_title("Effects on comparable scales")
+        _readable_log_ticks(ax, min(lows), max(highs))
+        ax.set_xlabel("odds ratio (log scale; 1 = no effect)")
+        ax.set_title("Effects on comparable scales", loc="left")
     top = [f"{lab}: {fmt_or(p)} (95% CI {fmt_ci(lo, hi)})" for lab, p, lo, hi in list(zip(labels, points, lows, highs))[::-1][:3]]
     alt = "Forest plot of odds ratios with 95% intervals, strongest first: " + "; ".join(top) + "."
     return FigureInfo(path.name, "Odds ratios", alt, "Continuous predictors per standard deviation, categories against their reference level.")
+
+
+def _readable_log_ticks(ax: Axes, low: float, high: float) -> None:
+    """Ticks at 1, 2, 4 ... and 1/2, 1/4 ... only: no crowded minor labels on a log axis."""
+    from matplotlib.ticker import FixedLocator, NullLocator
+
+    low, high = max(low, 1e-6), min(high, 1e6)
+    ticks = [2.0**k for k in range(-20, 21) if low / 2 <= 2.0**k <= high * 2]
+    ax.set_xlim(min(low, 1) / 1.15, max(high, 1) * 1.15)
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
 
 
 FIGURES: tuple[tuple[str, Callable[[AnalysisResults, Path], FigureInfo]], ...] = (

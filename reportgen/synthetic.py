@@ -6,16 +6,21 @@ authors, who post mostly opinions; claims far more viewed than opinions;
 engagement counts nested inside one another (likes within views, shares and
 downloads within likes, comments within downloads); about 1.5 % of rows with
 the same block of columns left empty. Every column is drawn for all rows at
-once with numpy, so a million rows take well under a second to generate.
+once with numpy (no Python loop per row): a million rows are drawn in about
+half a second and written as CSV in about two.
 
 numpy and pandas are imported inside the functions: the CLI imports this
-module on every start and should not pay for them unless data is generated.
+module on every start and should not pay for them unless data is generated
+(``write_csv`` needs numpy only).
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import operator
 import os
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -64,8 +69,9 @@ DURATION_MIN, DURATION_MAX = 5, 60
 VIDEO_ID_MIN, VIDEO_ID_MAX = 1_000_000_000, 9_999_999_999
 
 # --- Transcriptions: "<source> <statement>", built by indexing a table of all
-# combinations. Written for this project; none is taken from the real file.
-# A few contain a comma or double quotes so that CSV quoting is exercised.
+# combinations. The statements were written for this project, none taken from
+# the real file; the sources are stock phrases. A few statements contain a
+# comma or double quotes, as real ones do, so that CSV quoting is exercised.
 
 _CLAIM_SOURCES = (
     "someone shared with me that",
@@ -164,8 +170,9 @@ _OPINION_VIEWS = (
 class _Coded(NamedTuple):
     """A string column as integer codes into a small table of values (-1: missing).
 
-    Strings are only materialised once, when the frame is built, by one
-    vectorised ``take``: far cheaper than a million Python string objects.
+    Strings are materialised only at the end, by one vectorised lookup (into
+    the frame, or into the CSV text): far cheaper than carrying a million
+    Python string objects through the draws.
     """
 
     values: tuple[str, ...]
@@ -209,35 +216,23 @@ def generate(rows: int = 20_000, seed: int = 0) -> pd.DataFrame:
     >>> generate(rows=50, seed=7).equals(generate(rows=50, seed=7))
     True
     """
-    import numpy as np
-
-    n = _check_rows(rows)
-    # One generator, drawn from in a fixed order: that order is what makes the
-    # output reproducible, so a new draw belongs after the existing ones.
-    rng = np.random.default_rng(seed)
-    verified = rng.random(n) < VERIFIED_SHARE
-    claim = rng.random(n) < np.where(verified, CLAIM_SHARE_VERIFIED, CLAIM_SHARE_UNVERIFIED)
-    columns = {
-        schema.ROW_NUMBER: np.arange(1, n + 1, dtype=np.int64),
-        "claim_status": _category("claim_status", np.where(claim, 0, 1)),
-        schema.VIDEO_ID: _video_ids(rng, n),
-        "video_duration_sec": _durations(rng, verified),
-        schema.TRANSCRIPTION: _transcriptions(rng, claim),
-        "verified_status": _category("verified_status", verified.astype(np.intp)),
-        "author_ban_status": _category("author_ban_status", _ban_codes(rng, claim)),
-        **_engagement(rng, claim, verified),
-    }
-    missing = rng.random(n) < MISSING_SHARE
+    columns, missing = _draw(_check_rows(rows), seed)
     return _frame(columns, missing)
 
 
 def write_csv(path: str | os.PathLike[str], rows: int = 20_000, seed: int = 0) -> Path:
     """Write :func:`generate` output as a CSV laid out like the real export.
 
-    Comma-separated, a header row, no index, ``\\n`` line endings, quotes
-    only where a value needs them, counts as whole numbers and missing values
-    as empty fields. The file appears complete or not at all: it is written
-    beside its target and then renamed over it.
+    The bytes are exactly those of ``generate(rows, seed).to_csv(path,
+    index=False, lineterminator="\\n")``: comma-separated, a header row, ``\\n``
+    line endings, quotes only where a value needs them, counts as whole
+    numbers, missing values as empty fields (the real export writes ``#N/A``
+    in the count columns; ``pandas.read_csv`` reads both as missing). They
+    are written straight from the drawn arrays, without building the frame,
+    which is over twice as fast as ``to_csv`` at a million rows.
+
+    The file appears complete or not at all: it is written beside its target
+    and then renamed over it.
 
     Parameters
     ----------
@@ -266,13 +261,16 @@ def write_csv(path: str | os.PathLike[str], rows: int = 20_000, seed: int = 0) -
     ...     pandas.read_csv(out).shape
     (100, 12)
     """
-    frame = generate(rows, seed)
+    columns, missing = _draw(_check_rows(rows), seed)
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
-        # "\n" on every platform, like the real file, so the bytes match everywhere.
-        frame.to_csv(partial, index=False, lineterminator="\n", encoding="utf-8")
+        # newline="": write "\n" as is on every platform, so the bytes match everywhere.
+        with open(partial, "w", encoding="utf-8", newline="") as handle:
+            handle.write(",".join(_csv_field(name) for name in schema.COLUMNS) + "\n")
+            for lines in _csv_chunks(columns, missing):
+                handle.write(lines)
         os.replace(partial, target)
     except BaseException:
         partial.unlink(missing_ok=True)
@@ -289,6 +287,29 @@ def _check_rows(rows: int) -> int:
     if count < 1:
         raise ValueError(f"rows must be at least 1, got {count}")
     return count
+
+
+def _draw(n: int, seed: int) -> tuple[dict[str, np.ndarray | _Coded], np.ndarray]:
+    """Draw every column for ``n`` rows, and which rows miss ``schema.OFTEN_MISSING``."""
+    import numpy as np
+
+    # One generator, drawn from in a fixed order: that order is what makes the
+    # output reproducible, so a new draw belongs after the existing ones.
+    rng = np.random.default_rng(seed)
+    verified = rng.random(n) < VERIFIED_SHARE
+    claim = rng.random(n) < np.where(verified, CLAIM_SHARE_VERIFIED, CLAIM_SHARE_UNVERIFIED)
+    columns = {
+        schema.ROW_NUMBER: np.arange(1, n + 1, dtype=np.int64),
+        "claim_status": _category("claim_status", np.where(claim, 0, 1)),
+        schema.VIDEO_ID: _video_ids(rng, n),
+        "video_duration_sec": _durations(rng, verified),
+        schema.TRANSCRIPTION: _transcriptions(rng, claim),
+        "verified_status": _category("verified_status", verified.astype(np.intp)),
+        "author_ban_status": _category("author_ban_status", _ban_codes(rng, claim)),
+        **_engagement(rng, claim, verified),
+    }
+    missing = rng.random(n) < MISSING_SHARE
+    return columns, missing
 
 
 def _category(column: str, codes: np.ndarray) -> _Coded:
@@ -339,7 +360,9 @@ def _ban_codes(rng: np.random.Generator, claim: np.ndarray) -> np.ndarray:
     return np.minimum(np.where(claim, claim_code, opinion_code), len(BAN_SHARES_CLAIM) - 1)
 
 
-def _engagement(rng: np.random.Generator, claim: np.ndarray, verified: np.ndarray) -> dict[str, np.ndarray]:
+def _engagement(
+    rng: np.random.Generator, claim: np.ndarray, verified: np.ndarray
+) -> dict[str, np.ndarray]:
     """Nested engagement counts: each is a binomial draw out of the one above.
 
     Drawing likes out of views, shares and downloads out of likes and comments
@@ -411,3 +434,58 @@ def _frame(columns: dict[str, np.ndarray | _Coded], missing: np.ndarray) -> pd.D
         else:
             data[name] = column
     return pd.DataFrame(data)
+
+
+# --- CSV writing ---------------------------------------------------------------
+
+#: Rows per block of CSV text: large enough to amortise the per-block work,
+#: small enough that a block's strings stay within tens of megabytes.
+_CSV_CHUNK_ROWS = 100_000
+
+
+def _csv_chunks(columns: dict[str, np.ndarray | _Coded], missing: np.ndarray) -> Iterator[str]:
+    """Yield the data lines as blocks of text, ``_CSV_CHUNK_ROWS`` rows at a time."""
+    import numpy as np
+
+    # Each distinct string is quoted once, not once per row; the "" appended
+    # last is what code -1 (missing) picks.
+    tables = {
+        name: np.array([_csv_field(value) for value in column.values] + [""], dtype=object)
+        for name, column in columns.items()
+        if isinstance(column, _Coded)
+    }
+    for start in range(0, missing.size, _CSV_CHUNK_ROWS):
+        rows = slice(start, start + _CSV_CHUNK_ROWS)
+        fields = [
+            _csv_fields(
+                columns[name],
+                tables.get(name),
+                missing[rows] if name in schema.OFTEN_MISSING else None,
+                rows,
+            )
+            for name in schema.COLUMNS
+        ]
+        yield "".join(",".join(line) + "\n" for line in zip(*fields))
+
+
+def _csv_fields(
+    column: np.ndarray | _Coded, table: np.ndarray | None, blank: np.ndarray | None, rows: slice
+) -> list[str]:
+    """One column's CSV fields for a block of rows, empty where ``blank``."""
+    import numpy as np
+
+    if table is not None:  # a coded column: look its quoted strings up
+        codes = column.codes[rows]
+        return table[codes if blank is None else np.where(blank, -1, codes)].tolist()
+    fields = list(map(str, column[rows].tolist()))
+    if blank is not None:
+        for row in np.flatnonzero(blank).tolist():
+            fields[row] = ""
+    return fields
+
+
+def _csv_field(value: str) -> str:
+    """One value as the csv module (and so pandas) writes it: quoted only if needed."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow([value])
+    return buffer.getvalue()[:-1]

@@ -93,7 +93,8 @@ def test_non_whole_row_count_is_refused():
 
 
 def test_same_seed_gives_equal_frames():
-    pd.testing.assert_frame_equal(synthetic.generate(2_000, seed=11), synthetic.generate(2_000, seed=11))
+    first, second = synthetic.generate(2_000, seed=11), synthetic.generate(2_000, seed=11)
+    pd.testing.assert_frame_equal(first, second)
 
 
 def test_different_seed_gives_a_different_frame():
@@ -124,16 +125,15 @@ def test_claims_and_opinions_are_about_even(frame):
 
 def test_verified_authors_post_mostly_opinions(frame):
     # [claims: 17.4 % of verified rows, 52.6 % of unverified rows]
-    claim_share = frame.dropna(subset=["claim_status"]).groupby("verified_status").claim_status.apply(
-        lambda s: (s == "claim").mean()
-    )
+    rated = frame[frame.claim_status.notna()]
+    claim_share = (rated.claim_status == "claim").groupby(rated.verified_status).mean()
     assert claim_share["verified"] == pytest.approx(0.174, abs=0.04)
     assert claim_share["not verified"] == pytest.approx(0.526, abs=0.02)
 
 
 def test_claims_are_banned_or_under_review_more_often(frame):
     # [active: 68.3 % of claims, 93.0 % of opinions]
-    active = frame.groupby("claim_status").author_ban_status.apply(lambda s: (s == "active").mean())
+    active = (frame.author_ban_status == "active").groupby(frame.claim_status).mean()
     assert active["claim"] == pytest.approx(0.683, abs=0.03)
     assert active["opinion"] == pytest.approx(0.930, abs=0.02)
 
@@ -147,8 +147,22 @@ def test_claims_draw_far_more_views_than_opinions(complete):
 
 def test_engagement_counts_correlate_like_the_real_ones(complete):
     # [r(views, likes) = 0.80, r(downloads, comments) = 0.83]
-    assert complete.video_view_count.corr(complete.video_like_count) == pytest.approx(0.80, abs=0.07)
-    assert complete.video_download_count.corr(complete.video_comment_count) == pytest.approx(0.83, abs=0.07)
+    views_likes = complete.video_view_count.corr(complete.video_like_count)
+    downloads_comments = complete.video_download_count.corr(complete.video_comment_count)
+    assert views_likes == pytest.approx(0.80, abs=0.07)
+    assert downloads_comments == pytest.approx(0.83, abs=0.07)
+
+
+def test_engagement_fractions_are_near_the_real_ones(complete):
+    # [median likes/views 0.33 for claims, 0.22 for opinions; downloads/likes 0.012]
+    claims = complete[complete.claim_status == "claim"]
+    opinions = complete[complete.claim_status == "opinion"]
+    claim_likes_per_view = claims.video_like_count / claims.video_view_count
+    opinion_likes_per_view = opinions.video_like_count / opinions.video_view_count
+    assert claim_likes_per_view.median() == pytest.approx(0.33, abs=0.04)
+    assert opinion_likes_per_view.median() == pytest.approx(0.22, abs=0.03)
+    downloads_per_like = claims.video_download_count / claims.video_like_count.clip(lower=1)
+    assert downloads_per_like.median() == pytest.approx(0.0125, abs=0.003)
 
 
 def test_verified_authors_have_shorter_and_more_shared_videos(complete):
@@ -185,6 +199,24 @@ def test_transcriptions_read_as_claims_or_opinions(frame):
 # --- CSV ----------------------------------------------------------------------
 
 
+def test_write_csv_writes_the_bytes_pandas_would(tmp_path, monkeypatch):
+    # Small blocks, so that 5,001 rows cross several block edges and end on a
+    # one-row block; the rows include missing ones and texts that need quoting.
+    monkeypatch.setattr(synthetic, "_CSV_CHUNK_ROWS", 1_000)
+    expected = synthetic.generate(rows=5_001, seed=2).to_csv(index=False, lineterminator="\n")
+    assert '"' in expected and ",,,,," in expected
+    written = synthetic.write_csv(tmp_path / "demo.csv", rows=5_001, seed=2)
+    assert written.read_bytes() == expected.encode("utf-8")
+
+
+def test_write_csv_replaces_an_existing_file_and_leaves_no_partial_file(tmp_path):
+    target = tmp_path / "demo.csv"
+    target.write_text("old contents", encoding="utf-8")
+    synthetic.write_csv(target, rows=10, seed=0)
+    assert target.read_text(encoding="utf-8").startswith(",".join(schema.COLUMNS))
+    assert [p.name for p in tmp_path.iterdir()] == ["demo.csv"]
+
+
 def test_write_csv_round_trips_through_read_csv(tmp_path):
     written = synthetic.write_csv(tmp_path / "nested" / "demo.csv", rows=5_000, seed=9)
     expected = synthetic.generate(rows=5_000, seed=9)
@@ -193,14 +225,17 @@ def test_write_csv_round_trips_through_read_csv(tmp_path):
     assert list(back.columns) == list(schema.COLUMNS)
     assert back.isna().sum().to_dict() == expected.isna().sum().to_dict()
     assert back[schema.VIDEO_ID].tolist() == expected[schema.VIDEO_ID].tolist()
-    assert back[schema.TRANSCRIPTION].fillna("").tolist() == expected[schema.TRANSCRIPTION].fillna("").tolist()
+    texts_back, texts_expected = back[schema.TRANSCRIPTION], expected[schema.TRANSCRIPTION]
+    assert texts_back.fillna("").tolist() == texts_expected.fillna("").tolist()
     for column in COUNT_COLUMNS:
         present = expected[column].notna()
-        assert np.array_equal(back.loc[present, column].to_numpy(), expected.loc[present, column].to_numpy())
+        values_back = back.loc[present, column].to_numpy()
+        assert np.array_equal(values_back, expected.loc[present, column].to_numpy()), column
 
 
 def test_csv_writes_counts_as_whole_numbers_and_gaps_as_empty_fields(tmp_path):
-    lines = synthetic.write_csv(tmp_path / "demo.csv", rows=2_000, seed=0).read_text(encoding="utf-8").splitlines()
+    written = synthetic.write_csv(tmp_path / "demo.csv", rows=2_000, seed=0)
+    lines = written.read_text(encoding="utf-8").splitlines()
     assert lines[0] == ",".join(schema.COLUMNS)
     gap_rows = [line for line in lines[1:] if line.endswith(",,,,,")]
     assert gap_rows, "expected some rows with missing counts"
@@ -215,6 +250,9 @@ def test_write_csv_refuses_zero_rows_and_writes_nothing(tmp_path):
 
 
 def test_importing_the_module_loads_neither_numpy_nor_pandas():
+    # The CLI imports this module on every start; numpy and pandas wait for generate().
     code = "import sys, reportgen.synthetic; print('numpy' in sys.modules, 'pandas' in sys.modules)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.split() == ["False", "False"]
