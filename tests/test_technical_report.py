@@ -275,7 +275,7 @@ def test_title_block_and_reproducibility(results, page, real_build):
     for value in (Config().report.project, d["source"], d["modified"], d["sha256"][:12], d["sha256"]):
         assert value in text
     versions = package_versions()
-    assert [ "pandas", versions["pandas"]] in page.rows
+    assert ["pandas", versions["pandas"]] in page.rows
     assert ["Seed", str(Config().model.seed)] in page.rows
 
 

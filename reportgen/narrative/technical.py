@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from reportgen.config import Config
 from reportgen.formatters import fmt_ci, fmt_int, fmt_num, fmt_or, fmt_p, fmt_pct, fmt_rate, in_words, plain_name, term_label
-from reportgen.results import AnalysisResults, FigureInfo, MethodComparison, ScenarioMetrics, Term
+from reportgen.results import AnalysisResults, FigureInfo, ScenarioMetrics, Term
 
 #: How a check's status reads: a symbol and a word, so colour is never the only cue.
 STATUS_LABELS = {"pass": "✔ pass", "warn": "⚠ warn", "fail": "✖ fail"}
@@ -417,10 +417,10 @@ def _exploration(r: AnalysisResults, config: Config, figures: dict[str, FigureIn
     ratios = [
         (stats[(c, pos)].median / stats[(c, neg)].median, c)
         for c in x.correlation_columns
-        if (c, pos) in stats and (c, neg) in stats and stats[(c, neg)].median > 0
+        if (c, pos) in stats and (c, neg) in stats and stats[(c, neg)].median > 0 and stats[(c, pos)].median > 0
     ]
     if ratios:
-        low, low_col = min(ratios)
+        _, low_col = max(ratios, key=lambda rc: abs(math.log(rc[0])))
         stats_text = (
             f"Medians differ most for {plain_name(low_col)}: {fmt_num(stats[(low_col, pos)].median, 1)} for {pos} against "
             f"{fmt_num(stats[(low_col, neg)].median, 1)} for {neg} videos. The counts are heavily right-skewed (means well above medians)."
@@ -694,14 +694,28 @@ def _interpretation(r: AnalysisResults) -> Interpretation:
         f"Discrimination is {discrimination_word(e.roc_auc)} (ROC AUC {fmt_rate(e.roc_auc)}; McFadden pseudo R² "
         f"{fmt_num(m.pseudo_r2, 3)}): the predictors explain little of who is {pos}.",
         f"At the real prevalence of {fmt_pct(m.test_positive_share)}, precision is {fmt_pct(e.precision)}: "
-        f"{in_words(e.precision)} videos flagged as {pos} are {pos}. A flag is a prompt to look, not a finding.",
+        f"of the videos flagged as {pos}, {in_words(e.precision)} truly are. A flag is a prompt to look, not a finding.",
     ]
-    limits += [f"{c.name} ({STATUS_LABELS[c.status]}): {c.detail}." for c in r.assumptions.checks if c.status != "pass"]
+    limits += [f"{c.name} — {STATUS_LABELS[c.status]}: {c.detail}." for c in r.assumptions.checks if c.status != "pass"]
+    limits += _linearity_caveat(r)
     limits.append(
         "These are associations in this sample of videos, not causes: verification is a property of the author's account, "
         "and nothing here says that changing a video would change it."
     )
     return Interpretation(intro, tuple(_effect_sentence(t, r) for t in ranked), tuple(limits))
+
+
+def _linearity_caveat(r: AnalysisResults) -> list[str]:
+    """When Box-Tidwell passed, say how close it came and what per-SD odds ratios still average over."""
+    check = next((c for c in r.assumptions.checks if "Box-Tidwell" in c.name), None)
+    p = {k: v for k, v in r.assumptions.box_tidwell_p.items() if not math.isnan(v)}
+    if check is None or check.status != "pass" or not p:
+        return []
+    closest = min(p, key=p.get)
+    return [
+        f"Box-Tidwell finds no departure from a linear logit after correction (smallest p {fmt_p(p[closest])}, "
+        f"{plain_name(closest)}); each odds ratio is still one average slope on the log-odds scale across a very skewed range of values."
+    ]
 
 
 def _method_note(r: AnalysisResults, config: Config) -> MethodNote:
