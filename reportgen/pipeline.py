@@ -30,6 +30,7 @@ def analyse(dataset: Dataset, config: Config, progress: Progress | None = None) 
     from reportgen.analysis.design import design_spec
     from reportgen.analysis.eda import explore
     from reportgen.analysis.evaluation import evaluate
+    from reportgen.analysis.method_note import compare_methods
     from reportgen.analysis.model import fit_classifier, fit_inference
     from reportgen.analysis.split import split_data
 
@@ -62,7 +63,9 @@ def analyse(dataset: Dataset, config: Config, progress: Progress | None = None) 
         test = split.test[list(spec.features)].astype({c: str for c in spec.categorical})
         scores = classifier.predict_proba(test)[:, 1]
         evaluation = evaluate(split.y_test, scores, m.threshold)
-    return AnalysisResults(dataset.summary, exploration, assumptions, model, evaluation)
+    with progress.stage("method note", rows):
+        method_comparison = compare_methods(dataset.frame, split, spec, scores, evaluation, config)
+    return AnalysisResults(dataset.summary, exploration, assumptions, model, evaluation, method_comparison=method_comparison)
 
 
 def analyse_file(path: Path | str, config: Config, progress: Progress | None = None) -> AnalysisResults:

@@ -206,6 +206,7 @@ class AnalysisResults:
     evaluation: Evaluation
     figures: tuple[FigureInfo, ...] = field(default=())
     previous: BuildComparison | None = None  # set when the output folder held an earlier build
+    method_comparison: MethodComparison | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The ``results.json`` document (SPEC.md, schema_version 1)."""
@@ -222,6 +223,7 @@ class AnalysisResults:
             "collinearity": dataclasses.asdict(self.assumptions.collinearity),
             "box_tidwell_p": dict(self.assumptions.box_tidwell_p),
             "previous": dataclasses.asdict(self.previous) if self.previous else None,
+            "method_comparison": dataclasses.asdict(self.method_comparison) if self.method_comparison else None,
         }
 
     @classmethod
@@ -242,6 +244,7 @@ class AnalysisResults:
             evaluation=from_plain(Evaluation, doc["evaluation"]),
             figures=from_plain(tuple[FigureInfo, ...], doc["figures"]),
             previous=from_plain(BuildComparison | None, doc.get("previous")),
+            method_comparison=from_plain(MethodComparison | None, doc.get("method_comparison")),
         )
 
 
@@ -264,3 +267,39 @@ class BuildComparison:
     previous_sha256: str
     previous_modified: str
     changes: tuple[Change, ...]
+
+
+@dataclass(frozen=True)
+class ScenarioMetrics:
+    """Test-set metrics of one way of evaluating (the method note compares them)."""
+
+    n_test: int
+    positive_share: float  # share of the positive class the metrics assume
+    accuracy: float
+    precision: float
+    recall: float
+    f1: float
+    roc_auc: float
+    average_precision: float
+    baseline_accuracy: float
+
+
+@dataclass(frozen=True)
+class MethodComparison:
+    """What the metrics would read under the shortcuts the report refuses.
+
+    ``rebalanced``: our classifier, test rows weighted to a 50/50 class mix.
+    ``upsampled_first``: the minority class upsampled before the split (as the
+    course notebook does), the same kind of pipeline refitted and scored on
+    that contaminated test set, ``test_copies`` of whose rows are copies of
+    training rows.
+    """
+
+    honest: ScenarioMetrics
+    rebalanced: ScenarioMetrics
+    upsampled_first: ScenarioMetrics
+    rows_before_upsampling: int
+    rows_after_upsampling: int
+    test_copies: int  # test rows whose source row is also in the training rows
+    test_positive_copies: int
+    seed: int

@@ -14,8 +14,18 @@ from reportgen.results import AnalysisResults
 
 Renderer = Callable[[AnalysisResults, Config, Path], None]
 
+
+def write_technical_report(results: AnalysisResults, config: Config, folder: Path) -> None:
+    """technical_report.html and .pdf (imported when called: keeps this module light)."""
+    from reportgen.render.html import write_technical_report as write
+
+    write(results, config, folder)
+
+
 #: (files it writes, renderer); filled as the document issues land.
-DOCUMENTS: list[tuple[tuple[str, ...], Renderer]] = []
+DOCUMENTS: list[tuple[tuple[str, ...], Renderer]] = [
+    (("technical_report.html", "technical_report.pdf"), write_technical_report),
+]
 
 #: Every document SPEC.md promises, so a build can say which it did not write.
 PROMISED = ("technical_report.html", "technical_report.pdf", "executive_summary.pptx", "executive_summary.pdf")

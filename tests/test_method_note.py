@@ -1,0 +1,95 @@
+"""The method note: a test set weighted to 50/50 and upsampling before the split, computed on the data."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from reportgen.analysis.evaluation import evaluate
+from reportgen.analysis.method_note import rebalanced_metrics
+from reportgen.config import Config
+from reportgen.formatters import fmt_int, fmt_pct, fmt_rate
+from reportgen.pipeline import analyse_file
+
+
+def test_weighting_to_50_50_keeps_recall_and_moves_precision():
+    rng = np.random.default_rng(3)
+    y = (rng.random(4_000) < 0.08).astype(int)
+    scores = np.clip(0.3 * y + rng.random(4_000) * 0.7, 0, 1)
+    honest = evaluate(y, scores, 0.5)
+    weighted = rebalanced_metrics(y, scores, 0.5)
+    # with each class carrying half the weight, accuracy is the mean of recall and specificity
+    # and precision is recall / (recall + false positive rate)
+    assert weighted.positive_share == pytest.approx(0.5)
+    assert weighted.recall == pytest.approx(honest.recall)
+    assert weighted.accuracy == pytest.approx((honest.recall + honest.specificity) / 2)
+    assert weighted.precision == pytest.approx(honest.recall / (honest.recall + 1 - honest.specificity))
+    assert weighted.roc_auc == pytest.approx(honest.roc_auc)
+    assert weighted.baseline_accuracy == pytest.approx(0.5)
+    assert weighted.precision > honest.precision  # the minority made common inflates precision
+
+
+def test_hand_worked_weights():
+    # 2 positives, 4 negatives; one of each called positive
+    y = np.array([1, 1, 0, 0, 0, 0])
+    scores = np.array([0.9, 0.1, 0.8, 0.2, 0.2, 0.2])
+    w = rebalanced_metrics(y, scores, 0.5)
+    # tp = 1/2 * 1/2 = 0.25, fp = 1/4 * 1/2 = 0.125, tn = 3/8, fn = 1/4
+    assert w.precision == pytest.approx(0.25 / 0.375)
+    assert w.recall == pytest.approx(0.5)
+    assert w.accuracy == pytest.approx(0.25 + 0.375)
+
+
+@pytest.fixture(scope="module")
+def small_results(tmp_path_factory):
+    from reportgen.synthetic import write_csv
+
+    path = tmp_path_factory.mktemp("mn") / "claims.csv"
+    write_csv(path, rows=2_000, seed=11)
+    return analyse_file(path, Config())
+
+
+def test_upsampling_before_the_split_leaks_copies_into_the_test_set(small_results):
+    r = small_results
+    mc = r.method_comparison
+    counts = sorted(r.data.target_counts.values())
+    assert mc.rows_before_upsampling == r.data.rows_used
+    assert mc.rows_after_upsampling == 2 * counts[-1]
+    u = mc.upsampled_first
+    assert u.n_test == pytest.approx(Config().model.test_size * mc.rows_after_upsampling, abs=1)
+    assert u.positive_share == pytest.approx(0.5, abs=0.001)
+    assert 0 < mc.test_positive_copies <= mc.test_copies <= u.n_test
+    # the honest column is the report's own evaluation, unchanged
+    e = r.evaluation
+    assert (mc.honest.accuracy, mc.honest.precision, mc.honest.recall, mc.honest.roc_auc) == (e.accuracy, e.precision, e.recall, e.roc_auc)
+    assert mc.rebalanced.recall == pytest.approx(e.recall)
+
+
+def test_method_note_is_seeded(small_results, tmp_path):
+    from reportgen.synthetic import write_csv
+
+    path = write_csv(tmp_path / "claims.csv", rows=2_000, seed=11)
+    assert analyse_file(path, Config()).method_comparison == small_results.method_comparison
+
+
+def test_real_data_method_note_in_results_and_report(real_build):
+    out = real_build.out
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    mc = results["method_comparison"]
+    assert mc["honest"]["precision"] == results["evaluation"]["precision"]
+    assert mc["rebalanced"]["positive_share"] == pytest.approx(0.5)
+    assert mc["rebalanced"]["precision"] > mc["honest"]["precision"]
+    assert mc["test_copies"] > 0
+    html = (out / "technical_report.html").read_text(encoding="utf-8")
+    for shown in (
+        fmt_pct(mc["rebalanced"]["precision"]),
+        fmt_pct(mc["upsampled_first"]["accuracy"]),
+        fmt_rate(mc["upsampled_first"]["roc_auc"]),
+        fmt_int(mc["test_copies"]),
+        fmt_int(mc["rows_after_upsampling"]),
+    ):
+        assert shown in html
+    timings = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["timings_sec"]
+    assert timings["method note"] < 1.5  # one extra logistic fit; measured ~0.1 s
