@@ -139,6 +139,8 @@ def test_the_weak_model_is_called_weak_and_a_strong_one_is_not(real_build):
     backlog = lambda res: next(b.text for b in build_summary(res, Config()).section("next").blocks if b.lead == "For the backlog:")  # noqa: E731
     assert "risky" in backlog(r) and "fairly safe" in backlog(strong)
     assert in_words(0.95) in backlog(strong)
+    fair = dataclasses.replace(r, evaluation=dataclasses.replace(r.evaluation, roc_auc=0.75))
+    assert "only fair" in limitation(fair) and "weak" not in limitation(fair)
 
 
 # --- technical tone -------------------------------------------------------------

@@ -43,6 +43,8 @@ SECTION_TITLES = {
 _STRONG, _CLEAR = math.log(2.0), math.log(1.25)
 #: ROC AUC bands for the plain verdict on the model (a convention, not a test).
 _WEAK_BELOW, _FAIR_BELOW = 0.7, 0.8
+#: Below this share of the positive class, "rare" is the honest word.
+_RARE_BELOW = 0.2
 _FIGURE = "confusion_matrix.png"
 
 
@@ -277,16 +279,20 @@ def _lead_next(f: _Facts) -> list[Block]:
     hint = "."
     if top is not None and top.kind == "category":
         column, level = top.term[:-1].split("[", 1)
-        hint = f", and feed it what we learned: {level} videos lean toward {f.pos} authors."
+        lean = "lean toward" if top.comparable_or > 1 else "lean away from"
+        hint = f", and feed it what we learned: {level} videos {lean} {f.pos} authors."
     if f.weak or e.precision < 0.5:
         recommend = "Do not use this model alone to sort reports. Next, build the tool that tells claims from opinions" + hint
-        limit = (
-            f"The model is weak. {f.pos.capitalize()} authors are rare ({in_words(f.prevalence, 100)} videos), "
-            f"so most of the videos it flags are not theirs."
-        )
     else:
         recommend = "Try the model as one signal when sorting reports, with people checking what it flags."
-        limit = f"It still misses some {f.pos} authors and flags some others; check it again when new data come in."
+    verdict = "weak" if f.weak else "only fair" if e.roc_auc < _FAIR_BELOW else "fairly strong, but not perfect"
+    if e.precision >= 0.5:
+        why = f"It still misses some {f.pos} authors and flags some others; check it again when new data come in."
+    elif f.prevalence < _RARE_BELOW:
+        why = f"{f.pos.capitalize()} authors are rare ({in_words(f.prevalence, 100)} videos), so most of the videos it flags are not theirs."
+    else:
+        why = f"Most of the videos it flags are not from {f.pos} authors."
+    limit = f"The model is {verdict}. {why}"
     few = e.specificity >= 0.9
     backlog = (
         f"moving flagged videos down the queue would be {'fairly safe' if few else 'risky'}. The model leaves "

@@ -16,6 +16,7 @@ documents show the same page.
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,7 +26,7 @@ from typing import Any, Literal
 from reportgen.narrative.leadership import SECTION_TITLES, Block, ExecutiveSummary
 from reportgen.resources import assets_dir, templates_dir
 
-__all__ = ["Para", "Box", "PageLayout", "LayoutError", "Metrics", "layout_spec", "metrics", "layout_page"]
+__all__ = ["Para", "Box", "PageLayout", "LayoutError", "Metrics", "layout_spec", "metrics", "measured", "layout_page"]
 
 PT_PER_IN = 72.0
 _COLUMNS = {"left": ("status", "next"), "right": ("insights",)}
@@ -48,6 +49,8 @@ class Para:
     bold: bool = False
     color: str = "1A1A1A"
     align: Literal["left", "center"] = "left"
+    #: The measured lines, each as (bold part, regular part); the PDF breaks exactly here.
+    lines: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -111,17 +114,23 @@ class Metrics:
 
     def lines(self, para: Para, width: float) -> list[str]:
         """Greedy word wrap of ``para`` into lines no wider than ``width`` points."""
+        return [" ".join(w for w, _ in line) for line in self.wrap(para, width)]
+
+    def wrap(self, para: Para, width: float) -> list[list[tuple[str, bool]]]:
+        """Greedy word wrap: lines of (word, bold), each no wider than ``width`` points."""
         words = [(w, True) for w in para.lead.split()] + [(w, para.bold) for w in para.text.split()]
-        lines: list[str] = []
-        line, used = "", 0.0
+        lines: list[list[tuple[str, bool]]] = []
+        line: list[tuple[str, bool]] = []
+        used = 0.0
         for word, bold in words:
             for piece in self._pieces(word, bold, para.size, width):
                 gap = self.width(" ", para.size, bold) if line else 0.0
                 w = self.width(piece, para.size, bold)
                 if line and used + gap + w > width:
                     lines.append(line)
-                    line, used, gap = "", 0.0, 0.0
-                line, used = (line + " " if line else "") + piece, used + gap + w
+                    line, used, gap = [], 0.0, 0.0
+                line.append((piece, bold))
+                used += gap + w
         return lines + ([line] if line or not lines else [])
 
     def _pieces(self, word: str, bold: bool, size: float, width: float) -> list[str]:
@@ -151,17 +160,29 @@ def text_width(box_w: float, para: Para, spec: dict[str, Any]) -> float:
     return (box_w - 2 * f["inset_x"] * PT_PER_IN - indent) * (1 - f["wrap_slack"])
 
 
-def text_height(paras: tuple[Para, ...], box_w: float, spec: dict[str, Any] | None = None) -> float:
-    """Height in points of ``paras`` wrapped in a box ``box_w`` points wide, insets included."""
+def measured(paras: tuple[Para, ...], box_w: float, spec: dict[str, Any] | None = None) -> tuple[tuple[Para, ...], float]:
+    """``paras`` with their measured lines filled in, and their height in points, insets included."""
     spec = spec or layout_spec()
     f = spec["font"]
     m = metrics()
     height = 2 * f["inset_y"] * PT_PER_IN
+    done = []
     for i, p in enumerate(paras):
-        height += len(m.lines(p, text_width(box_w, p, spec))) * p.size * f["line_spacing"]
+        lines = m.wrap(p, text_width(box_w, p, spec))
+        split = tuple(
+            (" ".join(w for w, bold in line if bold), " ".join(w for w, bold in line if not bold)) for line in lines
+        )
+        done.append(dataclasses.replace(p, lines=split))
+        height += len(lines) * p.size * f["line_spacing"]
         if i < len(paras) - 1:
             height += p.size * f["paragraph_after"]
-    return height
+    return tuple(done), height
+
+
+def _text_box(x: float, y: float, w: float, key: str, paras: tuple[Para, ...], spec: dict[str, Any]) -> Box:
+    """A text box exactly as tall as its measured text."""
+    paras, h = measured(paras, w, spec)
+    return Box("text", x, y, w, h, key, paras)
 
 
 def layout_page(summary: ExecutiveSummary, picture: Path) -> PageLayout:
@@ -241,9 +262,8 @@ def _place(summary: ExecutiveSummary, size: float, picture: Path, aspect: float,
     title_size, title = _title(summary.title, width, spec)
     y = pg["margin"] * inch
     for key, paras in (("title", title), ("subtitle", (Para(summary.subtitle, f["subtitle_size"], color=c["muted"], align="center"),))):
-        h = text_height(paras, width, spec)
-        boxes.append(Box("text", x0, y, width, h, key, paras))
-        y += h
+        boxes.append(_text_box(x0, y, width, key, paras, spec))
+        y += boxes[-1].h
     y += gap
     for thickness, after in ((rule["thick"], rule["between"]), (rule["thin"], 0.0)):
         boxes.append(Box("rule", x0, y, width, thickness * inch, "rule", fill=c["rule"]))
@@ -253,10 +273,8 @@ def _place(summary: ExecutiveSummary, size: float, picture: Path, aspect: float,
     def section(key: str, x: float, y: float, w: float, band_w: float) -> float:
         boxes.append(Box("band", x, y, band_w * inch, band["height"] * inch, key, fill=c[key], tint=c[key + "_tint"], title=SECTION_TITLES[key]))
         y += band["height"] * inch + gap
-        paras = _paras(summary.section(key).blocks, size, c["text"])
-        h = text_height(paras, w, spec)
-        boxes.append(Box("text", x, y, w, h, key, paras))
-        return y + h
+        boxes.append(_text_box(x, y, w, key, _paras(summary.section(key).blocks, size, c["text"]), spec))
+        return y + boxes[-1].h
 
     y = section("overview", x0, y, width, band["overview_width"]) + 2 * gap
     col_w = (width - pg["gutter"] * inch) / 2
@@ -266,15 +284,12 @@ def _place(summary: ExecutiveSummary, size: float, picture: Path, aspect: float,
     right = x0 + col_w + pg["gutter"] * inch
     ry = section("insights", right, y, col_w, band["column_width"]) + gap
     fig = summary.figure
-    caption = (Para(fig.caption, caption_size, color=c["muted"]),)
-    h = text_height(caption, col_w, spec)
-    boxes.append(Box("text", right, ry, col_w, h, "insights", caption))
-    ry += h
+    boxes.append(_text_box(right, ry, col_w, "insights", (Para(fig.caption, caption_size, color=c["muted"]),), spec))
+    ry += boxes[-1].h
     fw = min(spec["figure"]["width"] * inch, col_w)
     boxes.append(Box("picture", right + (col_w - fw) / 2, ry, fw, fw * aspect, "insights", path=str(picture), alt=fig.alt))
     ry += fw * aspect + gap / 2
-    cells = _paras(fig.cells, caption_size, c["text"])
-    boxes.append(Box("text", right, ry, col_w, text_height(cells, col_w, spec), "insights", cells))
+    boxes.append(_text_box(right, ry, col_w, "insights", _paras(fig.cells, caption_size, c["text"]), spec))
     return PageLayout(summary, size, caption_size, title_size, tuple(boxes), dropped, spec)
 
 
