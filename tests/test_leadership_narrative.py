@@ -11,7 +11,7 @@ import pytest
 
 from reportgen.config import Config
 from reportgen.formatters import fmt_ci, fmt_or, fmt_pct, in_words
-from reportgen.narrative.leadership import SECTION_TITLES, build_summary, interval, summary_text
+from reportgen.narrative.leadership import SECTION_TITLES, build_summary, interval, summary_html, summary_text
 
 #: Statistical words a leadership reader should not meet (the issue's list, and their close kin).
 JARGON = (
@@ -216,3 +216,18 @@ def test_shortening_drops_the_last_optional_block_only_and_copies(real_build):
         shorter = shorter.without_last_optional(key)
     assert shorter.without_last_optional(key) is shorter
     assert [b for b in shorter.section(key).blocks] == [b for b in before if not b.optional]
+
+
+def test_summary_html_is_escaped_and_has_every_block(real_build):
+    config = Config()
+    hostile = dataclasses.replace(config, report=dataclasses.replace(config.report, title="Summary <script>alert(1)</script> & co"))
+    html = summary_html(real_build.results, hostile)
+    assert "<script>" not in html and "&lt;script&gt;" in html and "&amp; co" in html
+    assert html.startswith("<!DOCTYPE html>") and html.count("<h2>") == 4
+    summary = build_summary(real_build.results, hostile)
+    from html import escape
+
+    for block in [b for s in summary.sections for b in s.blocks] + list(summary.figure.cells):
+        assert escape(block.text) in html
+    assert html.count("<ul>") == html.count("</ul>") > 0
+    assert "<img" not in html and "http" not in html

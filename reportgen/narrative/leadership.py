@@ -4,7 +4,8 @@
 structure (title, subtitle, four sections of paragraphs and bullets, and the
 confusion-matrix figure with its captions). The PPTX and PDF renderers walk
 that same structure, so the two documents cannot disagree, and
-``summary_text`` gives it as plain text for an e-mail body.
+``summary_text`` and ``summary_html`` give it as an e-mail's plain-text and
+HTML bodies.
 
 Every number is taken from the results and formatted with
 ``reportgen.formatters``; every judgement ("weak", "far more likely", which
@@ -29,7 +30,7 @@ from reportgen.config import Config
 from reportgen.formatters import fmt_ci, fmt_int, fmt_num, fmt_or, fmt_p, fmt_pct, fmt_rate, in_words, plain_name, term_label
 from reportgen.results import AnalysisResults, Term
 
-__all__ = ["Block", "Section", "SummaryFigure", "ExecutiveSummary", "SECTION_TITLES", "build_summary", "summary_text"]
+__all__ = ["Block", "Section", "SummaryFigure", "ExecutiveSummary", "SECTION_TITLES", "build_summary", "summary_html", "summary_text"]
 
 #: Section keys in page order, with the heading each shows.
 SECTION_TITLES = {
@@ -122,6 +123,39 @@ class ExecutiveSummary:
             lines.append("")
         return "\n".join(lines).rstrip() + "\n"
 
+    def to_html(self) -> str:
+        """The page as a small, self-contained HTML document (an e-mail body): headings, paragraphs, lists."""
+        from html import escape
+
+        def block(b: Block) -> str:
+            lead = f"<strong>{escape(b.lead)}</strong> " if b.lead else ""
+            return lead + escape(b.text)
+
+        def blocks(items: tuple[Block, ...]) -> list[str]:
+            out: list[str] = []
+            for i, b in enumerate(items):
+                if b.bullet and (i == 0 or not items[i - 1].bullet):
+                    out.append("<ul>")
+                out.append(f"<li>{block(b)}</li>" if b.bullet else f"<p>{block(b)}</p>")
+                if b.bullet and (i == len(items) - 1 or not items[i + 1].bullet):
+                    out.append("</ul>")
+            return out
+
+        parts = [
+            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">',
+            f"<title>{escape(self.title)}</title></head>",
+            '<body style="font-family: \'DejaVu Sans\', Verdana, sans-serif; color: #1A1A1A; max-width: 40em">',
+            f"<h1>{escape(self.title)}</h1>",
+            f'<p style="color: #404040">{escape(self.subtitle)}</p>',
+        ]
+        for section in self.sections:
+            parts.append(f"<h2>{escape(section.title)}</h2>")
+            parts += blocks(section.blocks)
+            if section.key == "insights":
+                parts.append(f"<p>{escape(self.figure.caption)} (confusion matrix in the attached PDF):</p>")
+                parts += blocks(tuple(dataclasses.replace(c, bullet=True) for c in self.figure.cells))
+        return "\n".join(parts + ["</body></html>"]) + "\n"
+
 
 def build_summary(results: AnalysisResults, config: Config, audience: str | None = None) -> ExecutiveSummary:
     """Build the executive summary of ``results`` in the configured tone.
@@ -150,6 +184,24 @@ def build_summary(results: AnalysisResults, config: Config, audience: str | None
     facts = _Facts(results, config)
     sections = tuple(Section(key, SECTION_TITLES[key], tuple(writer[key](facts))) for key in SECTION_TITLES)
     return ExecutiveSummary(audience, config.report.title, config.report.subtitle, sections, _figure(facts, audience))
+
+
+def summary_html(results: AnalysisResults, config: Config, audience: str | None = None) -> str:
+    """The executive summary as a small HTML document, for an e-mail's HTML body.
+
+    Parameters
+    ----------
+    results : AnalysisResults
+    config : Config
+    audience : {"leadership", "technical"}, optional
+        Overrides ``config.report.audience``.
+
+    Returns
+    -------
+    str
+        Escaped, self-contained HTML (no images, scripts or external links).
+    """
+    return build_summary(results, config, audience).to_html()
 
 
 def summary_text(results: AnalysisResults, config: Config, audience: str | None = None) -> str:

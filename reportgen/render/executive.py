@@ -9,9 +9,13 @@ Both read the same boxes, so the two files cannot disagree.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reportgen.config import Config
 from reportgen.results import AnalysisResults
+
+if TYPE_CHECKING:
+    from reportgen.render.exec_layout import PageLayout
 
 __all__ = ["FILES", "write_executive_summary", "write_summary_pdf"]
 
@@ -45,7 +49,7 @@ def write_executive_summary(results: AnalysisResults, config: Config, folder: Pa
     write_summary_pdf(page, folder / FILES[1], folder)
 
 
-def write_summary_pdf(page, out: Path, folder: Path) -> Path:  # noqa: ANN001 (PageLayout, imported lazily)
+def write_summary_pdf(page: PageLayout, out: Path, folder: Path) -> Path:
     """Lay the fitted ``page`` out as a one-page, tagged PDF at ``out``.
 
     Parameters
