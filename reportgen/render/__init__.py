@@ -29,3 +29,9 @@ DOCUMENTS: list[tuple[tuple[str, ...], Renderer]] = [
 
 #: Every document SPEC.md promises, so a build can say which it did not write.
 PROMISED = ("technical_report.html", "technical_report.pdf", "executive_summary.pptx", "executive_summary.pdf")
+
+
+# The one-page executive summary; its module imports nothing heavy at import time.
+from reportgen.render.executive import write_executive_summary  # noqa: E402
+
+DOCUMENTS.append((("executive_summary.pptx", "executive_summary.pdf"), write_executive_summary))

@@ -1,0 +1,455 @@
+"""The one-page executive summary, in words: built once, format-neutral, for either tone.
+
+``build_summary`` turns the results and the config into a small frozen
+structure (title, subtitle, four sections of paragraphs and bullets, and the
+confusion-matrix figure with its captions). The PPTX and PDF renderers walk
+that same structure, so the two documents cannot disagree, and
+``summary_text`` and ``summary_html`` give it as an e-mail's plain-text and
+HTML bodies.
+
+Every number is taken from the results and formatted with
+``reportgen.formatters``; every judgement ("weak", "far more likely", which
+effects matter) is decided from the results too, so the page changes with the
+data. Blocks marked ``optional`` may be dropped, last first, to fit the page.
+
+Two tones (``config.report.audience``):
+
+* ``leadership``: plain words, numbers as people use them, what it means for
+  the report backlog, one recommendation and one honest limitation.
+* ``technical``: the metrics, the strongest effects as odds ratios with 95 %
+  intervals, the assumption verdicts and the method choices.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+
+from reportgen.config import Config
+from reportgen.formatters import fmt_ci, fmt_int, fmt_num, fmt_or, fmt_p, fmt_pct, fmt_rate, in_words, plain_name, term_label
+from reportgen.results import AnalysisResults, Term
+
+__all__ = ["Block", "Section", "SummaryFigure", "ExecutiveSummary", "SECTION_TITLES", "build_summary", "summary_html", "summary_text"]
+
+#: Section keys in page order, with the heading each shows.
+SECTION_TITLES = {
+    "overview": "OVERVIEW",
+    "status": "PROJECT STATUS",
+    "insights": "KEY INSIGHTS",
+    "next": "NEXT STEPS",
+}
+
+#: An odds ratio at least this far from 1 (either way) reads as "far", then as plain, else "a little".
+_STRONG, _CLEAR = math.log(2.0), math.log(1.25)
+#: ROC AUC bands for the plain verdict on the model (a convention, not a test).
+_WEAK_BELOW, _FAIR_BELOW = 0.7, 0.8
+#: Below this share of the positive class, "rare" is the honest word.
+_RARE_BELOW = 0.2
+_FIGURE = "confusion_matrix.png"
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph or bullet: an optional bold lead-in, then text."""
+
+    text: str
+    lead: str = ""
+    bullet: bool = False
+    optional: bool = False  # may be dropped to fit the page
+
+    @property
+    def plain(self) -> str:
+        """The block as one line of text."""
+        return f"{self.lead} {self.text}" if self.lead else self.text
+
+
+@dataclass(frozen=True)
+class Section:
+    """A headed section of the page."""
+
+    key: str
+    title: str
+    blocks: tuple[Block, ...]
+
+    @property
+    def optional_count(self) -> int:
+        """How many blocks may still be dropped."""
+        return sum(b.optional for b in self.blocks)
+
+
+@dataclass(frozen=True)
+class SummaryFigure:
+    """The confusion-matrix picture, with a caption above and the four cells in words below."""
+
+    file: str
+    alt: str
+    caption: str
+    cells: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class ExecutiveSummary:
+    """The whole page, format-neutral; change it only by copying."""
+
+    audience: str
+    title: str
+    subtitle: str
+    sections: tuple[Section, ...]
+    figure: SummaryFigure
+
+    def section(self, key: str) -> Section:
+        """The section with ``key``."""
+        return next(s for s in self.sections if s.key == key)
+
+    def without_last_optional(self, key: str) -> ExecutiveSummary:
+        """A copy with the last optional block of section ``key`` dropped (the shortening rule's step)."""
+        section = self.section(key)
+        drop = max((i for i, b in enumerate(section.blocks) if b.optional), default=None)
+        if drop is None:
+            return self
+        blocks = section.blocks[:drop] + section.blocks[drop + 1 :]
+        sections = tuple(dataclasses.replace(s, blocks=blocks) if s.key == key else s for s in self.sections)
+        return dataclasses.replace(self, sections=sections)
+
+    def to_text(self) -> str:
+        """The page as plain text: headings in capitals, bullets as dashes."""
+        lines = [self.title, self.subtitle, ""]
+        for section in self.sections:
+            lines.append(section.title)
+            lines += [("- " if b.bullet else "") + b.plain for b in section.blocks]
+            if section.key == "insights":
+                lines += ["", self.figure.caption + ":"] + ["- " + c.plain for c in self.figure.cells]
+            lines.append("")
+        return "\n".join(lines).rstrip() + "\n"
+
+    def to_html(self) -> str:
+        """The page as a small, self-contained HTML document (an e-mail body): headings, paragraphs, lists."""
+        from html import escape
+
+        def block(b: Block) -> str:
+            lead = f"<strong>{escape(b.lead)}</strong> " if b.lead else ""
+            return lead + escape(b.text)
+
+        def blocks(items: tuple[Block, ...]) -> list[str]:
+            out: list[str] = []
+            for i, b in enumerate(items):
+                if b.bullet and (i == 0 or not items[i - 1].bullet):
+                    out.append("<ul>")
+                out.append(f"<li>{block(b)}</li>" if b.bullet else f"<p>{block(b)}</p>")
+                if b.bullet and (i == len(items) - 1 or not items[i + 1].bullet):
+                    out.append("</ul>")
+            return out
+
+        parts = [
+            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">',
+            f"<title>{escape(self.title)}</title></head>",
+            '<body style="font-family: \'DejaVu Sans\', Verdana, sans-serif; color: #1A1A1A; max-width: 40em">',
+            f"<h1>{escape(self.title)}</h1>",
+            f'<p style="color: #404040">{escape(self.subtitle)}</p>',
+        ]
+        for section in self.sections:
+            parts.append(f"<h2>{escape(section.title)}</h2>")
+            parts += blocks(section.blocks)
+            if section.key == "insights":
+                parts.append(f"<p>{escape(self.figure.caption)} (confusion matrix in the attached PDF):</p>")
+                parts += blocks(tuple(dataclasses.replace(c, bullet=True) for c in self.figure.cells))
+        return "\n".join(parts + ["</body></html>"]) + "\n"
+
+
+def build_summary(results: AnalysisResults, config: Config, audience: str | None = None) -> ExecutiveSummary:
+    """Build the executive summary of ``results`` in the configured tone.
+
+    Parameters
+    ----------
+    results : AnalysisResults
+        A finished analysis, with its figures drawn (the confusion matrix's alt text is used).
+    config : Config
+        Gives the title, subtitle and the default audience.
+    audience : {"leadership", "technical"}, optional
+        Overrides ``config.report.audience``.
+
+    Returns
+    -------
+    ExecutiveSummary
+
+    Examples
+    --------
+    >>> summary = build_summary(results, Config())          # doctest: +SKIP
+    >>> [s.title for s in summary.sections]                 # doctest: +SKIP
+    ['OVERVIEW', 'PROJECT STATUS', 'KEY INSIGHTS', 'NEXT STEPS']
+    """
+    audience = audience or config.report.audience
+    writer = _TECHNICAL if audience == "technical" else _LEADERSHIP
+    facts = _Facts(results, config)
+    sections = tuple(Section(key, SECTION_TITLES[key], tuple(writer[key](facts))) for key in SECTION_TITLES)
+    return ExecutiveSummary(audience, config.report.title, config.report.subtitle, sections, _figure(facts, audience))
+
+
+def summary_html(results: AnalysisResults, config: Config, audience: str | None = None) -> str:
+    """The executive summary as a small HTML document, for an e-mail's HTML body.
+
+    Parameters
+    ----------
+    results : AnalysisResults
+    config : Config
+    audience : {"leadership", "technical"}, optional
+        Overrides ``config.report.audience``.
+
+    Returns
+    -------
+    str
+        Escaped, self-contained HTML (no images, scripts or external links).
+    """
+    return build_summary(results, config, audience).to_html()
+
+
+def summary_text(results: AnalysisResults, config: Config, audience: str | None = None) -> str:
+    """The executive summary as plain text, for an e-mail body.
+
+    Parameters
+    ----------
+    results : AnalysisResults
+    config : Config
+    audience : {"leadership", "technical"}, optional
+        Overrides ``config.report.audience``.
+
+    Returns
+    -------
+    str
+    """
+    return build_summary(results, config, audience).to_text()
+
+
+class _Facts:
+    """Names for what the writers read, so each sentence stays short."""
+
+    def __init__(self, r: AnalysisResults, config: Config) -> None:
+        self.r, self.config = r, config
+        self.e, self.m, self.d = r.evaluation, r.model, r.data
+        self.pos = r.model.positive_class
+        self.neg = next((k for k in r.exploration.class_balance if k != self.pos), "other")
+        self.prevalence = r.exploration.class_shares.get(self.pos, 0.0)
+        self.effects = r.model.ranked_effects()
+        self.weak = r.evaluation.roc_auc < _WEAK_BELOW
+
+    def matters(self, t: Term) -> bool:
+        """The 95 % interval of the comparable odds ratio leaves out 1."""
+        low, high = interval(t)
+        return not (low <= 1.0 <= high)
+
+
+def interval(t: Term) -> tuple[float, float]:
+    """The 95 % interval that goes with ``t.comparable_or`` (per SD for continuous terms)."""
+    if t.kind == "continuous" and t.or_per_sd_ci_low is not None and t.or_per_sd_ci_high is not None:
+        return t.or_per_sd_ci_low, t.or_per_sd_ci_high
+    return t.or_ci_low, t.or_ci_high
+
+
+def _how_much(odds_ratio: float) -> str:
+    """'far more', 'more' or 'a little more' (or less), from the size of the effect."""
+    size = abs(math.log(odds_ratio))
+    way = "more" if odds_ratio > 1 else "less"
+    return f"far {way}" if size >= _STRONG else way if size >= _CLEAR else f"a little {way}"
+
+
+def _label(f: _Facts, t: Term) -> str:
+    """A term as the technical reader reads it, with 'per SD' where it applies."""
+    label = term_label(t.term, f.m.reference_levels)
+    return label + (" per SD" if t.kind == "continuous" else "")
+
+
+def _list(words: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+# --- leadership: plain words -------------------------------------------------
+
+
+def _lead_overview(f: _Facts) -> list[Block]:
+    shares = f.r.exploration.crosstab_row_shares
+    blocks = [
+        Block(
+            "The data team is building a tool to help moderators clear the backlog of reported videos. "
+            f"This step asks first: can facts about a video tell us if its author is {f.pos}?"
+        ),
+        Block(f"We looked at {fmt_int(f.d.rows_used)} videos. Only {in_words(f.prevalence, 100)} come from a {f.pos} author."),
+    ]
+    if "opinion" in shares and "claim" in shares:
+        op, cl = shares["opinion"].get(f.pos, 0.0), shares["claim"].get(f.pos, 0.0)
+        more = "more" if op > cl else "less"
+        blocks.append(Block(f"Opinion videos come from {f.pos} authors {more} often than claims do ({fmt_pct(op)} against {fmt_pct(cl)}).", optional=True))
+    if f.d.rows_dropped:
+        blocks.append(Block(f"We left out {fmt_int(f.d.rows_dropped)} videos with missing details.", optional=True))
+    return blocks
+
+
+def _lead_status(f: _Facts) -> list[Block]:
+    e = f.e
+    found = "finds" if e.recall >= 0.5 else "finds only"
+    right = "less often" if e.accuracy < e.baseline_accuracy else "more often"
+    return [
+        Block(f"The model is built. We tested it on {fmt_int(f.m.n_test)} videos it had not seen."),
+        Block(f"It {found} {in_words(e.recall)} {f.pos} authors ({fmt_pct(e.recall)}).", bullet=True),
+        Block(f"{in_words(e.precision).capitalize()} videos it flags is really from a {f.pos} author ({fmt_pct(e.precision)}).", bullet=True),
+        Block(
+            f"It is right on {fmt_pct(e.accuracy)} of videos, {right} than calling every author {f.neg} "
+            f"({fmt_pct(e.baseline_accuracy)}).",
+            bullet=True,
+            optional=True,
+        ),
+    ]
+
+
+def _lead_insights(f: _Facts) -> list[Block]:
+    shown = f.effects[:3]
+    blocks = [Block(f"What goes with a {f.pos} author, strongest first:")]
+    for i, t in enumerate(shown):
+        odds = t.comparable_or
+        if t.kind == "continuous":
+            what = f"{_how_much(odds)} likely from a {f.pos} author (odds ×{fmt_or(odds)} for each typical rise)."
+            lead = ("Longer videos" if t.term.endswith("_sec") else "More " + plain_name(t.term)) + ":"
+        else:
+            column, level = t.term[:-1].split("[", 1)
+            ref = f.m.reference_levels.get(column, "the rest")
+            what = f"{_how_much(odds)} likely from a {f.pos} author (odds ×{fmt_or(odds)})."
+            lead = f"{level.capitalize()} vs {ref} ({plain_name(column)}):"
+        if not f.matters(t):
+            what += " This may be chance."
+        blocks.append(Block(what, lead=lead, bullet=True, optional=i >= 2))
+    unclear = [plain_name(t.term.split("[", 1)[0]) for t in f.effects if not f.matters(t)]
+    unclear = list(dict.fromkeys(unclear))
+    if unclear:
+        blocks.append(Block(f"{_list(unclear).capitalize()} made no clear difference.", optional=True))
+    return blocks
+
+
+def _lead_next(f: _Facts) -> list[Block]:
+    e = f.e
+    top = f.effects[0] if f.effects else None
+    hint = "."
+    if top is not None and top.kind == "category":
+        column, level = top.term[:-1].split("[", 1)
+        lean = "lean toward" if top.comparable_or > 1 else "lean away from"
+        hint = f", and feed it what we learned: {level} videos {lean} {f.pos} authors."
+    if f.weak or e.precision < 0.5:
+        recommend = "Do not use this model alone to sort reports. Next, build the tool that tells claims from opinions" + hint
+    else:
+        recommend = "Try the model as one signal when sorting reports, with people checking what it flags."
+    verdict = "weak" if f.weak else "only fair" if e.roc_auc < _FAIR_BELOW else "fairly strong, but not perfect"
+    if e.precision >= 0.5:
+        why = f"It still misses some {f.pos} authors and flags some others; check it again when new data come in."
+    elif f.prevalence < _RARE_BELOW:
+        why = f"{f.pos.capitalize()} authors are rare ({in_words(f.prevalence, 100)} videos), so most of the videos it flags are not theirs."
+    else:
+        why = f"Most of the videos it flags are not from {f.pos} authors."
+    limit = f"The model is {verdict}. {why}"
+    few = e.specificity >= 0.9
+    backlog = (
+        f"moving flagged videos down the queue would be {'fairly safe' if few else 'risky'}. The model leaves "
+        f"{in_words(e.specificity)} videos by {f.neg} authors unflagged, so {'few' if few else 'many'} videos "
+        "that need a close look would move down too."
+    )
+    return [
+        Block(recommend, lead="Recommendation:"),
+        Block(backlog, lead="For the backlog:"),
+        Block(limit, lead="Limitation:"),
+        Block("The data team will review this page before it goes further.", optional=True),
+    ]
+
+
+# --- technical: concise and specific --------------------------------------
+
+
+def _tech_overview(f: _Facts) -> list[Block]:
+    m, d = f.m, f.d
+    names = _list([plain_name(x) for x in m.features])
+    reasons = "; ".join(f"{k}: {fmt_int(v)}" for k, v in d.dropped_reasons.items()) or "none"
+    balancing = {
+        "class_weight": "balanced class weights",
+        "upsample": "upsampling the minority class",
+        "none": "no rebalancing",
+    }.get(m.balancing, m.balancing)
+    blocks = [
+        Block(f"Binary logistic regression (statsmodels Logit) of {m.target} = {m.positive_class} on {names}."),
+        Block(
+            f"{fmt_int(d.rows_used)} of {fmt_int(d.rows_read)} rows used (dropped: {reasons}). Stratified split: "
+            f"{fmt_int(m.n_train)} train, {fmt_int(m.n_test)} test; {fmt_pct(f.prevalence)} {f.pos}, handled by {balancing}; "
+            f"threshold {fmt_num(f.e.threshold)}."
+        ),
+    ]
+    dropped = f.r.assumptions.collinearity.dropped
+    if dropped:
+        blocks.append(Block(f"Left out by the VIF rule: {_list([plain_name(x) for x in dropped])}. Continuous effects are per SD.", optional=True))
+    return blocks
+
+
+def _tech_status(f: _Facts) -> list[Block]:
+    e = f.e
+    blocks = [
+        Block(f"{fmt_pct(e.accuracy)} on the test set (baseline, all {f.neg}: {fmt_pct(e.baseline_accuracy)}).", lead="Accuracy:", bullet=True),
+        Block(f"precision {fmt_pct(e.precision)}, recall {fmt_pct(e.recall)}, F1 {fmt_rate(e.f1)}.", lead=f"Class {f.pos}:", bullet=True),
+        Block(f"{fmt_rate(e.roc_auc)}; average precision {fmt_rate(e.average_precision)} vs prevalence {fmt_pct(f.prevalence)}.", lead="ROC AUC:", bullet=True, optional=True),
+    ]
+    for status, word in (("fail", "Fail:"), ("warn", "Warn:"), ("pass", "Pass:")):
+        names = [c.name for c in f.r.assumptions.checks if c.status == status]
+        if names:
+            blocks.append(Block("; ".join(names) + ".", lead=word, bullet=True, optional=status == "pass"))
+    return blocks
+
+
+def _tech_insights(f: _Facts) -> list[Block]:
+    blocks = [Block("Ranked by comparable odds ratio (per SD, or per level vs reference):")]
+    for i, t in enumerate(f.effects[:4]):
+        low, high = interval(t)
+        blocks.append(Block(f"OR {fmt_or(t.comparable_or)} (95% CI {fmt_ci(low, high)}), p {fmt_p(t.p_value)}.", lead=_label(f, t) + ":", bullet=True, optional=i >= 2))
+    blocks.append(Block(f"McFadden pseudo R² {fmt_rate(f.m.pseudo_r2)}.", optional=True))
+    return blocks
+
+
+def _tech_next(f: _Facts) -> list[Block]:
+    e = f.e
+    warned = [c.name for c in f.r.assumptions.checks if c.status != "pass"]
+    blocks = [
+        Block(f"Tune the threshold on the precision–recall curve (now precision {fmt_pct(e.precision)} at recall {fmt_pct(e.recall)}) to the cost of a false alarm.", bullet=True),
+        Block(f"Use {f.m.target} as a predictor in the claim classifier, the project's goal.", bullet=True),
+    ]
+    if "video_transcription_text" not in f.m.features:
+        blocks.append(Block("Add transcript text features, not used here.", bullet=True, optional=True))
+    if warned:
+        blocks.append(Block(f"Revisit the {len(warned)} warned checks before any use.", bullet=True, optional=True))
+    return blocks
+
+
+_LEADERSHIP = {"overview": _lead_overview, "status": _lead_status, "insights": _lead_insights, "next": _lead_next}
+_TECHNICAL = {"overview": _tech_overview, "status": _tech_status, "insights": _tech_insights, "next": _tech_next}
+
+
+def _figure(f: _Facts, audience: str) -> SummaryFigure:
+    """The confusion matrix with its alt text, a caption above and each cell in words."""
+    cm = f.e.confusion_matrix
+    info = next((x for x in f.r.figures if x.file == _FIGURE), None)
+    alt = info.alt if info else "Confusion matrix of the test set."
+    pos, neg = f.pos, f.neg
+    if audience == "technical":
+        caption = f"Confusion matrix, test set (n = {fmt_int(f.m.n_test)}), threshold {fmt_num(f.e.threshold)}"
+        words = (
+            f"true negatives (actual and predicted {neg}).",
+            f"false positives ({neg}, predicted {pos}).",
+            f"false negatives ({pos}, predicted {neg}).",
+            f"true positives (actual and predicted {pos}).",
+        )
+    else:
+        caption = f"How the model sorted {fmt_int(f.m.n_test)} test videos (rows: the truth; columns: the model's call)"
+        words = (
+            f"{neg} authors, rightly not flagged.",
+            f"{neg} authors, flagged by mistake.",
+            f"{pos} authors the model missed.",
+            f"{pos} authors the model found.",
+        )
+    cells = tuple(
+        Block(text, lead=f"{where} ({fmt_int(n)}):")
+        for where, n, text in zip(("Top left", "Top right", "Bottom left", "Bottom right"), (cm.tn, cm.fp, cm.fn, cm.tp), words)
+    )
+    return SummaryFigure(_FIGURE, alt, caption, cells)

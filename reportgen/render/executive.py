@@ -1,0 +1,71 @@
+"""The executive summary: one page, as a PPTX slide and as a PDF, from one fitted layout.
+
+The summary is written once (``reportgen.narrative.leadership``), fitted to
+the page once (``reportgen.render.exec_layout``), then drawn twice: by
+python-pptx and by WeasyPrint from ``templates/executive/summary.html.j2``.
+Both read the same boxes, so the two files cannot disagree.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reportgen.config import Config
+from reportgen.results import AnalysisResults
+
+if TYPE_CHECKING:
+    from reportgen.render.exec_layout import PageLayout
+
+__all__ = ["FILES", "write_executive_summary", "write_summary_pdf"]
+
+FILES = ("executive_summary.pptx", "executive_summary.pdf")
+
+
+def write_executive_summary(results: AnalysisResults, config: Config, folder: Path) -> None:
+    """Write ``executive_summary.pptx`` and ``executive_summary.pdf`` into ``folder``.
+
+    Parameters
+    ----------
+    results : AnalysisResults
+        With figures drawn: ``folder/figures/confusion_matrix.png`` must exist.
+    config : Config
+        Title, subtitle and audience (``config.report``).
+    folder : Path
+        The build folder.
+
+    Raises
+    ------
+    LayoutError
+        The summary cannot fit one page at 10 pt even fully shortened.
+    """
+    from reportgen.narrative.leadership import build_summary
+    from reportgen.render.exec_layout import layout_page
+    from reportgen.render.pptx import write_pptx
+
+    summary = build_summary(results, config)
+    page = layout_page(summary, folder / "figures" / summary.figure.file)
+    write_pptx(page, folder / FILES[0])
+    write_summary_pdf(page, folder / FILES[1], folder)
+
+
+def write_summary_pdf(page: PageLayout, out: Path, folder: Path) -> Path:
+    """Lay the fitted ``page`` out as a one-page, tagged PDF at ``out``.
+
+    Parameters
+    ----------
+    page : PageLayout
+    out : Path
+    folder : Path
+        The build folder (the only place besides our assets the PDF may read).
+
+    Returns
+    -------
+    Path
+    """
+    from reportgen.render.jinja import render_template
+    from reportgen.render.pdf import write_pdf
+    from reportgen.resources import assets_dir
+
+    html = render_template("executive/summary.html.j2", page=page, css_url=(assets_dir() / "executive.css").resolve().as_uri())
+    return write_pdf(html, out, folder)
