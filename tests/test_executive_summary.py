@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from reportgen.config import Config
-from reportgen.formatters import fmt_ci, fmt_int, fmt_num, fmt_or, fmt_p, fmt_pct, fmt_rate, in_words
+from reportgen.formatters import fmt_ci, fmt_int, fmt_num, fmt_or, fmt_p, fmt_pct, fmt_rate, fmt_value, in_words
 from reportgen.resources import assets_dir, templates_dir
 
 SECTIONS = ("OVERVIEW", "PROJECT STATUS", "KEY INSIGHTS", "NEXT STEPS")
@@ -103,6 +103,8 @@ def allowed_numbers(results: dict) -> set[str]:
     for t in m["terms"]:
         shown += [fmt_or(t[k]) for k in ("odds_ratio", "or_ci_low", "or_ci_high", "or_per_sd", "or_per_sd_ci_low", "or_per_sd_ci_high") if t.get(k) is not None]
         shown.append(fmt_p(t["p_value"]))
+    for c in (results.get("previous") or {}).get("changes", []):
+        shown += [fmt_value(c["before"], c["kind"]), fmt_value(c["after"], c["kind"])]
     return set().union(*(numbers(s) for s in shown))
 
 

@@ -27,7 +27,20 @@ import math
 from dataclasses import dataclass
 
 from reportgen.config import Config
-from reportgen.formatters import fmt_ci, fmt_int, fmt_num, fmt_or, fmt_p, fmt_pct, fmt_rate, in_words, plain_name, term_label
+from reportgen.formatters import (
+    fmt_ci,
+    fmt_delta,
+    fmt_int,
+    fmt_num,
+    fmt_or,
+    fmt_p,
+    fmt_pct,
+    fmt_rate,
+    fmt_value,
+    in_words,
+    plain_name,
+    term_label,
+)
 from reportgen.results import AnalysisResults, Term
 
 __all__ = ["Block", "Section", "SummaryFigure", "ExecutiveSummary", "SECTION_TITLES", "build_summary", "summary_html", "summary_text"]
@@ -285,11 +298,27 @@ def _lead_overview(f: _Facts) -> list[Block]:
     return blocks
 
 
+#: The figures the "since the last build" line follows, with the words each tone uses for them.
+_LEAD_CHANGES = {"rows used": "videos", "recall": "verified authors found", "precision": "flags that were right"}
+_TECH_CHANGES = {"rows used": "rows", "accuracy": "accuracy", "precision": "precision", "recall": "recall", "ROC AUC": "ROC AUC"}
+
+
+def _since_last(f: _Facts, names: dict[str, str]) -> list[Block]:
+    """One line of what moved since the build that was in the folder before (none on a first build)."""
+    previous = f.r.previous
+    if previous is None:
+        return []
+    changes = [c for c in previous.changes if c.label in names]
+    moved = [c for c in changes if fmt_delta(c.delta, c.kind) != "no change"]
+    text = "; ".join(f"{names[c.label]} {fmt_value(c.before, c.kind)} → {fmt_value(c.after, c.kind)}" for c in moved)
+    return [Block(f"{text}." if moved else "the same figures.", lead="Since the last build:")]
+
+
 def _lead_status(f: _Facts) -> list[Block]:
     e = f.e
     found = "finds" if e.recall >= 0.5 else "finds only"
     right = "less often" if e.accuracy < e.baseline_accuracy else "more often"
-    return [
+    return _since_last(f, _LEAD_CHANGES) + [
         Block(f"The model is built. We tested it on {fmt_int(f.m.n_test)} videos it had not seen."),
         Block(f"It {found} {in_words(e.recall)} {f.pos} authors ({fmt_pct(e.recall)}).", bullet=True),
         Block(f"{in_words(e.precision).capitalize()} videos it flags is really from a {f.pos} author ({fmt_pct(e.precision)}).", bullet=True),
@@ -387,7 +416,7 @@ def _tech_overview(f: _Facts) -> list[Block]:
 
 def _tech_status(f: _Facts) -> list[Block]:
     e = f.e
-    blocks = [
+    blocks = _since_last(f, _TECH_CHANGES) + [
         Block(f"{fmt_pct(e.accuracy)} on the test set (baseline, all {f.neg}: {fmt_pct(e.baseline_accuracy)}).", lead="Accuracy:", bullet=True),
         Block(f"precision {fmt_pct(e.precision)}, recall {fmt_pct(e.recall)}, F1 {fmt_rate(e.f1)}.", lead=f"Class {f.pos}:", bullet=True),
         Block(f"{fmt_rate(e.roc_auc)}; average precision {fmt_rate(e.average_precision)} vs prevalence {fmt_pct(f.prevalence)}.", lead="ROC AUC:", bullet=True, optional=True),

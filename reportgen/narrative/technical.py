@@ -15,7 +15,20 @@ import math
 from dataclasses import dataclass
 
 from reportgen.config import Config
-from reportgen.formatters import fmt_ci, fmt_int, fmt_num, fmt_or, fmt_p, fmt_pct, fmt_rate, in_words, plain_name, term_label
+from reportgen.formatters import (
+    fmt_ci,
+    fmt_delta,
+    fmt_int,
+    fmt_num,
+    fmt_or,
+    fmt_p,
+    fmt_pct,
+    fmt_rate,
+    fmt_value,
+    in_words,
+    plain_name,
+    term_label,
+)
 from reportgen.results import AnalysisResults, FigureInfo, ScenarioMetrics, Term
 
 #: How a check's status reads: a symbol and a word, so colour is never the only cue.
@@ -173,6 +186,14 @@ class Reproducibility:
 
 
 @dataclass(frozen=True)
+class Changes:
+    """The headline figures of the previous build beside this one's."""
+
+    intro: str
+    table: Table
+
+
+@dataclass(frozen=True)
 class TechnicalReport:
     """The whole technical report, format-neutral: HTML and PDF both walk it."""
 
@@ -186,6 +207,7 @@ class TechnicalReport:
     interpretation: Interpretation
     method_note: MethodNote
     reproducibility: Reproducibility
+    changes: Changes | None = None  # only when the output folder held an earlier build
     lang: str = "en"
 
 
@@ -227,6 +249,7 @@ def technical_report(
         interpretation=_interpretation(results),
         method_note=_method_note(results, config),
         reproducibility=_reproducibility(results, config, generated_at, versions),
+        changes=_changes(results),
     )
 
 
@@ -341,6 +364,20 @@ def _glance(r: AnalysisResults) -> Glance:
         else f"The model's discrimination is {word} and it misses most {pos} videos at this threshold."
     )
     return Glance(tuple(items), summary)
+
+
+def _changes(r: AnalysisResults) -> Changes | None:
+    """Then and now for the figures a reader follows from build to build."""
+    p = r.previous
+    if p is None:
+        return None
+    same_data = p.previous_sha256 == r.data.sha256
+    intro = (
+        f"The output folder held a build of {p.previous_source} (data of {p.previous_modified}, sha256 {p.previous_sha256[:12]}); "
+        + ("the data are the same, so only settings can have moved the figures." if same_data else "this build read different data.")
+    )
+    rows = tuple((c.label, fmt_value(c.before, c.kind), fmt_value(c.after, c.kind), fmt_delta(c.delta, c.kind)) for c in p.changes)
+    return Changes(intro, Table("Headline figures, previous build and this one", ("Figure", "Previous", "Now", "Change"), rows, numeric=(1, 2, 3)))
 
 
 def _data(r: AnalysisResults) -> DataQuality:

@@ -22,6 +22,7 @@ PDF_FILE = "technical_report.pdf"
 #: Section partials in ``templates/technical/``, in order, with their headings.
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("glance", "Results at a glance"),
+    ("changes", "What changed since the last build"),
     ("data", "Data and quality"),
     ("exploration", "Exploration"),
     ("assumptions", "Assumption checks"),
@@ -72,7 +73,7 @@ def render_html(report: TechnicalReport, folder: Path, *, embed: bool = True) ->
     return render_template(
         "technical/base.html.j2",
         report=report,
-        sections=SECTIONS,
+        sections=tuple((key, heading) for key, heading in SECTIONS if getattr(report, key) is not None),
         css=css,
         embed=embed,
         figures_dir=str(folder / "figures"),
