@@ -79,33 +79,31 @@ def build(
 
 
 def _build_into(data, out, config, progress, keys, previous, reusable) -> BuildReport:
-    """Compute (or reuse) the results, render, record; all in a staged folder."""
-    from reportgen.artifacts import write_manifest
-    from reportgen.render import DOCUMENTS, PROMISED
+    """Compute (or reuse) the results, render in the worker, record; all in a staged folder."""
+    from reportgen.artifacts import write_manifest, write_results
+    from reportgen.render import PROMISED
     from reportgen.staging import staged_folder
+    from reportgen.workers import render_worker
 
-    with staged_folder(out) as stage:
-        if reusable:
-            results = _reuse_analysis(reusable, stage, progress)
-        else:
-            results = _analyse(data, config, progress, stage, previous)
-        written = []
-        for files, render in DOCUMENTS:
-            with progress.stage("render " + ", ".join(files)):
-                render(results, config, stage)
-            written += files
-        not_built = tuple(f for f in PROMISED if f not in written)
+    with render_worker() as worker, staged_folder(out) as stage:
+        results = _reuse_analysis(reusable, stage, progress) if reusable else _analyse(data, config, progress, previous)
+        with progress.stage("figures and documents"):
+            outcome = worker.render(results, config, stage, draw_figures=not reusable)
+        results = outcome.results
+        if not reusable:
+            write_results(stage, results)
+        not_built = tuple(f for f in PROMISED if f not in outcome.written)
         reused = tuple(reusable.analysis_files()) if reusable else ()
+        timings = {**progress.timings, **outcome.timings}
         extra = {"keys": dataclasses.asdict(keys) if keys else None, "reused": list(reused), "not_built": list(not_built)}
-        write_manifest(stage, results, config, dict(progress.timings), extra)
-    return BuildReport(out, results, tuple(written), not_built, dict(progress.timings), reused)
+        write_manifest(stage, results, config, timings, extra)
+    return BuildReport(out, results, outcome.written, not_built, timings, reused)
 
 
-def _analyse(data: Path, config: Config, progress: Progress, stage: Path, previous) -> AnalysisResults:
-    """Fit and draw from scratch; compare with the earlier build when there is one."""
-    from reportgen.artifacts import RESULTS, load_results, write_results
+def _analyse(data: Path, config: Config, progress: Progress, previous) -> AnalysisResults:
+    """Fit from scratch; compare with the earlier build when there is one."""
+    from reportgen.artifacts import RESULTS, load_results
     from reportgen.comparison import compare
-    from reportgen.figures import draw_all
     from reportgen.pipeline import analyse_file
 
     results = analyse_file(data, config, progress)
@@ -114,9 +112,6 @@ def _analyse(data: Path, config: Config, progress: Progress, stage: Path, previo
             results = dataclasses.replace(results, previous=compare(load_results(previous.folder / RESULTS), results))
         except (KeyError, TypeError, ValueError):
             pass  # an earlier build from another schema: nothing to compare with
-    with progress.stage("figures"):
-        results = dataclasses.replace(results, figures=draw_all(results, stage / "figures"))
-    write_results(stage, results)
     return results
 
 

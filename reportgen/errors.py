@@ -42,6 +42,10 @@ class InputError(Exception):
         self.hint = hint
         super().__init__(self.message())
 
+    def __reduce__(self):
+        """Pickle by fields, so the error survives the trip back from a worker process unchanged."""
+        return (_rebuild, (self.problem, self.file, self.column, tuple(self.rows), self.hint))
+
     def message(self) -> str:
         """The full one-line message, starting with ``error:``."""
         where = []
@@ -53,6 +57,11 @@ class InputError(Exception):
             where.append(_rows_phrase(self.rows))
         text = "error: " + (": ".join([", ".join(where), self.problem]) if where else self.problem)
         return f"{text} ({self.hint})" if self.hint else text
+
+
+def _rebuild(problem: str, file: str | None, column: str | None, rows: tuple[int, ...], hint: str) -> InputError:
+    """Unpickle an InputError."""
+    return InputError(problem, file=file, column=column, rows=rows, hint=hint)
 
 
 def _rows_phrase(rows: Sequence[int]) -> str:

@@ -85,3 +85,11 @@ def test_byte_order_mark_and_column_order_are_accepted(tmp_path, small_frame):
     reordered = small_frame[list(reversed(small_frame.columns))]
     path.write_bytes(b"\xef\xbb\xbf" + reordered.to_csv(index=False).encode())
     assert load_dataset(path, Config()).summary.rows_read == len(small_frame)
+
+
+def test_input_errors_survive_pickling_unchanged():
+    import pickle
+
+    error = InputError("bad value", file="d.csv", column="c", rows=[1, 2, 3, 4, 5, 6, 7], hint="fix it")
+    again = pickle.loads(pickle.dumps(error))
+    assert again.message() == error.message() == "error: d.csv, column 'c', rows 1, 2, 3, 4, 5 and 2 more: bad value (fix it)"

@@ -1,0 +1,196 @@
+"""Two processes for one build: the rendering libraries load while the data are analysed.
+
+Importing matplotlib, WeasyPrint and python-pptx costs about as much as
+importing pandas, scikit-learn and statsmodels, and a build has two cores. So
+a build first starts a render worker (forked before any heavy import, so it is
+small and safe to fork). While the main process reads and models the data,
+the worker imports the rendering libraries and warms WeasyPrint's font set-up;
+when the results arrive it draws the figures and renders the documents, each
+document in a process of its own. Results travel by pickle; a failure travels
+back and is raised in the main process, so errors read the same as in one
+process.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from reportgen.config import Config
+from reportgen.results import AnalysisResults
+
+
+@dataclass(frozen=True)
+class RenderOutcome:
+    """What rendering produced: results with their figures, files written, seconds per stage."""
+
+    results: AnalysisResults
+    written: tuple[str, ...]
+    timings: dict[str, float]
+
+
+def render_outputs(results: AnalysisResults, config: Config, stage: Path, draw_figures: bool) -> RenderOutcome:
+    """Draw the figures (unless reused) and write every document into ``stage``.
+
+    The documents are independent of one another, so all but the first are
+    written in forked processes while the first is written here.
+    """
+    from reportgen.figures import draw_all
+    from reportgen.render import DOCUMENTS
+
+    timings: dict[str, float] = {}
+    if draw_figures:
+        start = time.perf_counter()
+        results = dataclasses.replace(results, figures=draw_all(results, stage / "figures"))
+        timings["figures"] = round(time.perf_counter() - start, 4)
+    calls = [(", ".join(files), partial(render, results, config, stage)) for files, render in DOCUMENTS]
+    timings.update({f"render {name}": seconds for name, seconds in run_in_parallel(calls).items()})
+    return RenderOutcome(results, tuple(f for files, _ in DOCUMENTS for f in files), timings)
+
+
+def run_in_parallel(calls: list[tuple[str, Callable[[], Any]]]) -> dict[str, float]:
+    """Run the first call here and the others in forked children; raise the first failure.
+
+    Returns
+    -------
+    dict
+        Name -> seconds the call took.
+    """
+    children = [_Child(name, call) for name, call in calls[1:]]
+    try:
+        timings = {calls[0][0]: _timed(calls[0][1])} if calls else {}
+        for child in children:
+            timings[child.name] = child.result()
+        return timings
+    finally:
+        for child in children:
+            child.stop()
+
+
+def _timed(call: Callable[[], Any]) -> float:
+    """Seconds ``call`` took."""
+    start = time.perf_counter()
+    call()
+    return round(time.perf_counter() - start, 4)
+
+
+class _Child:
+    """One call in a forked process; its exception, if any, comes back through a pipe."""
+
+    def __init__(self, name: str, call: Callable[[], Any]) -> None:
+        context = multiprocessing.get_context("fork")
+        self.name = name
+        self._answered = False
+        self._conn, theirs = context.Pipe(duplex=False)
+        self._process = context.Process(target=_report, args=(call, theirs), name=f"reportgen {name}", daemon=True)
+        self._process.start()
+        theirs.close()
+
+    def result(self) -> float:
+        """Seconds the call took, or its exception raised here."""
+        try:
+            ok, payload = self._conn.recv()
+            self._answered = True
+        except EOFError:
+            raise RuntimeError(f"rendering {self.name} stopped unexpectedly (exit code {self._process.exitcode})") from None
+        if not ok:
+            raise payload
+        return payload
+
+    def stop(self) -> None:
+        """Wait for the process; end it if it is still running (after a failure elsewhere)."""
+        self._process.join(timeout=5 if self._answered else 0)
+        if self._process.is_alive():
+            self._process.terminate()
+            self._process.join()
+        self._conn.close()
+
+
+def _report(call: Callable[[], Any], conn: Any) -> None:
+    """Child side: run, then send (True, seconds) or (False, exception)."""
+    try:
+        conn.send((True, _timed(call)))
+    except BaseException as exc:  # every failure must reach the parent, whatever its type
+        conn.send((False, exc))
+    finally:
+        conn.close()
+
+
+class RenderWorker:
+    """A process that imports the rendering stack at once and renders when the results come."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("fork")
+        self._conn, theirs = context.Pipe()
+        self._process = context.Process(target=_serve, args=(theirs,), name="reportgen render")
+        self._process.start()
+        theirs.close()
+
+    def render(self, results: AnalysisResults, config: Config, stage: Path, draw_figures: bool) -> RenderOutcome:
+        """Figures and documents, rendered in the worker; its failure is raised here."""
+        self._conn.send((results, config, stage, draw_figures))
+        try:
+            ok, payload = self._conn.recv()
+        except EOFError:
+            raise RuntimeError(f"the render worker stopped unexpectedly (exit code {self._process.exitcode})") from None
+        if not ok:
+            raise payload
+        return payload
+
+    def close(self) -> None:
+        """Tell the worker to stop; end it if it does not (after Ctrl-C in the main process)."""
+        try:
+            self._conn.send(None)
+        except OSError:
+            pass
+        self._process.join(timeout=2)
+        if self._process.is_alive():
+            self._process.terminate()
+            self._process.join()
+        self._conn.close()
+
+
+def _serve(conn: Any) -> None:
+    """Worker side: warm up, then render each job until told to stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C and stops us
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # exit cleanly: daemonic children are ended too
+    _warm_up()
+    while (job := conn.recv()) is not None:
+        try:
+            conn.send((True, render_outputs(*job)))
+        except BaseException as exc:  # sent back and raised in the main process
+            conn.send((False, exc))
+
+
+def _warm_up() -> None:
+    """Import the rendering libraries and lay out one tiny page (loads fonts and fontconfig)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401
+    import pptx  # noqa: F401
+    import weasyprint
+
+    from reportgen.render.jinja import environment
+
+    environment()
+    weasyprint.HTML(string="<p style='font-family: DejaVu Sans'>warm <b>up</b></p>").write_pdf()
+
+
+@contextmanager
+def render_worker() -> Iterator[RenderWorker]:
+    """A render worker for the length of a build, always stopped afterwards."""
+    worker = RenderWorker()
+    try:
+        yield worker
+    finally:
+        worker.close()
