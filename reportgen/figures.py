@@ -230,5 +230,11 @@ FIGURES: tuple[tuple[str, Callable[[AnalysisResults, Path], FigureInfo]], ...] =
 
 def draw_all(results: AnalysisResults, folder: Path) -> tuple[FigureInfo, ...]:
     """Draw every figure into ``folder``; return their descriptions in order."""
+    return draw_some(results, folder, [name for name, _ in FIGURES])
+
+
+def draw_some(results: AnalysisResults, folder: Path, names: list[str]) -> tuple[FigureInfo, ...]:
+    """Draw the named figures into ``folder`` (a share of the work for one process)."""
     folder.mkdir(parents=True, exist_ok=True)
-    return tuple(draw(results, folder / name) for name, draw in FIGURES)
+    drawers = dict(FIGURES)
+    return tuple(drawers[name](results, folder / name) for name in names)

@@ -44,43 +44,47 @@ def render_outputs(results: AnalysisResults, config: Config, stage: Path, draw_f
     The documents are independent of one another, so all but the first are
     written in forked processes while the first is written here.
     """
-    from reportgen.figures import draw_all
+    from reportgen.figures import FIGURES, draw_some
     from reportgen.render import DOCUMENTS
 
     timings: dict[str, float] = {}
     if draw_figures:
-        start = time.perf_counter()
-        results = dataclasses.replace(results, figures=draw_all(results, stage / "figures"))
-        timings["figures"] = round(time.perf_counter() - start, 4)
+        # Two halves of about equal drawing time (the two heatmap-like figures are the slow ones).
+        names = [name for name, _ in FIGURES]
+        halves = [names[1:3], names[:1] + names[3:]]
+        drawn = run_in_parallel([(f"half {i}", partial(draw_some, results, stage / "figures", h)) for i, h in enumerate(halves)])
+        infos = {info.file: info for _, part in drawn.values() for info in part}
+        results = dataclasses.replace(results, figures=tuple(infos[name] for name in names))
+        timings["figures"] = max(seconds for seconds, _ in drawn.values())
     calls = [(", ".join(files), partial(render, results, config, stage)) for files, render in DOCUMENTS]
-    timings.update({f"render {name}": seconds for name, seconds in run_in_parallel(calls).items()})
+    timings.update({f"render {name}": seconds for name, (seconds, _) in run_in_parallel(calls).items()})
     return RenderOutcome(results, tuple(f for files, _ in DOCUMENTS for f in files), timings)
 
 
-def run_in_parallel(calls: list[tuple[str, Callable[[], Any]]]) -> dict[str, float]:
+def run_in_parallel(calls: list[tuple[str, Callable[[], Any]]]) -> dict[str, tuple[float, Any]]:
     """Run the first call here and the others in forked children; raise the first failure.
 
     Returns
     -------
     dict
-        Name -> seconds the call took.
+        Name -> (seconds the call took, what it returned); a child's value comes back pickled.
     """
     children = [_Child(name, call) for name, call in calls[1:]]
     try:
-        timings = {calls[0][0]: _timed(calls[0][1])} if calls else {}
+        outcomes = {calls[0][0]: _timed(calls[0][1])} if calls else {}
         for child in children:
-            timings[child.name] = child.result()
-        return timings
+            outcomes[child.name] = child.result()
+        return outcomes
     finally:
         for child in children:
             child.stop()
 
 
-def _timed(call: Callable[[], Any]) -> float:
-    """Seconds ``call`` took."""
+def _timed(call: Callable[[], Any]) -> tuple[float, Any]:
+    """(seconds ``call`` took, its value)."""
     start = time.perf_counter()
-    call()
-    return round(time.perf_counter() - start, 4)
+    value = call()
+    return round(time.perf_counter() - start, 4), value
 
 
 class _Child:
@@ -95,8 +99,8 @@ class _Child:
         self._process.start()
         theirs.close()
 
-    def result(self) -> float:
-        """Seconds the call took, or its exception raised here."""
+    def result(self) -> tuple[float, Any]:
+        """(seconds, value) of the call, or its exception raised here."""
         try:
             ok, payload = self._conn.recv()
             self._answered = True
@@ -116,7 +120,7 @@ class _Child:
 
 
 def _report(call: Callable[[], Any], conn: Any) -> None:
-    """Child side: run, then send (True, seconds) or (False, exception)."""
+    """Child side: run, then send (True, (seconds, value)) or (False, exception)."""
     try:
         conn.send((True, _timed(call)))
     except BaseException as exc:  # every failure must reach the parent, whatever its type

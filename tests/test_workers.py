@@ -16,9 +16,10 @@ def _fail():
 
 def test_parallel_calls_run_in_other_processes_and_report_their_time(tmp_path):
     marker = tmp_path / "pid"
-    timings = run_in_parallel([("here", lambda: None), ("there", lambda: marker.write_text(str(os.getpid())))])
-    assert set(timings) == {"here", "there"}
-    assert int(marker.read_text()) != os.getpid()
+    outcomes = run_in_parallel([("here", lambda: 1), ("there", lambda: marker.write_text(str(os.getpid())) and os.getpid())])
+    assert set(outcomes) == {"here", "there"}
+    assert outcomes["here"][1] == 1
+    assert outcomes["there"][1] == int(marker.read_text()) != os.getpid()
 
 
 def test_a_failure_in_a_child_is_raised_in_the_caller_unchanged():
