@@ -10,6 +10,10 @@ if TYPE_CHECKING:
     import numpy as np
 
 
+_NOT_CONVERGED = "the maximum-likelihood fit did not converge"
+_SEPARATION = "perfect or quasi-perfect separation: some predictor values decide the class on their own"
+
+
 @dataclass(frozen=True)
 class LogitFit:
     """What a fit gave, or why it gave nothing usable."""
@@ -29,6 +33,10 @@ def fit_logit(y: np.ndarray, X: np.ndarray, names: list[str]) -> LogitFit:
     import statsmodels.api as sm
 
     notes: list[str] = []
+    rank = int(np.linalg.matrix_rank(X)) if X.size else 0
+    if rank < X.shape[1]:
+        # statsmodels falls back to a pseudo-inverse: the fit runs, but some terms are not identified.
+        notes.append(f"the design matrix is singular (rank {rank} of {X.shape[1]} columns): some terms are not identified")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -37,10 +45,13 @@ def fit_logit(y: np.ndarray, X: np.ndarray, names: list[str]) -> LogitFit:
             return LogitFit(None, False, ("the design matrix is singular: a predictor is a copy or a sum of others",))
         except Exception as exc:  # statsmodels raises a handful of types for separation
             return LogitFit(None, False, (f"the fit failed: {exc}",))
-    notes += sorted({_plain(w.message) for w in caught if _plain(w.message)})
+        fitted = result.predict()  # inside: on a separated fit this overflows, which is expected
     converged = bool(result.mle_retvals.get("converged", False))
+    notes += sorted({_plain(w.message) for w in caught if _plain(w.message)} - {_NOT_CONVERGED})
+    if not converged and np.allclose(fitted, y, atol=1e-6):
+        notes.insert(0, _SEPARATION)  # statsmodels sometimes only reports the overflow this causes
     if not converged:
-        notes.append("the maximum-likelihood fit did not converge in 100 iterations")
+        notes.append(_NOT_CONVERGED + " in 100 iterations: its estimates are not reliable")
     if not np.all(np.isfinite(result.bse)):
         notes.append("some standard errors are not finite (near-separation or a singular matrix)")
     return LogitFit(result, converged, tuple(dict.fromkeys(notes)))
@@ -50,9 +61,9 @@ def _plain(message: Warning | str) -> str:
     """A statsmodels warning in one line, empty for noise we do not report."""
     text = str(message).strip().splitlines()[0] if str(message).strip() else ""
     if "separation" in text.lower():
-        return "perfect or quasi-perfect separation: some predictor values decide the class on their own"
+        return _SEPARATION
     if "converge" in text.lower():
-        return "the maximum-likelihood fit did not converge"
+        return _NOT_CONVERGED
     if "overflow" in text.lower() or "divide" in text.lower():
         return "numerical overflow during the fit (extreme predictor values)"
     return ""
