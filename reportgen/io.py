@@ -43,7 +43,7 @@ DUPLICATE_ID = "duplicate video_id"
 MAX_INPUT_ENV = "REPORTGEN_MAX_INPUT_BYTES"
 MAX_INPUT_DEFAULT = 1 << 30
 
-_EXPORT_CSV = "export the sheet as CSV (UTF-8)"
+_EXPORT_CSV = "export the sheet as CSV UTF-8"
 _MAGIC = {
     b"PK\x03\x04": ("a ZIP archive (or an .xlsx workbook)", _EXPORT_CSV),
     b"\xd0\xcf\x11\xe0": ("an Excel .xls workbook", _EXPORT_CSV),
@@ -177,7 +177,19 @@ def _check_file(path: Path) -> None:
         raise InputError("the file is empty", file=path)
     for magic, (what, hint) in _MAGIC.items():
         if head.startswith(magic):
+            what = "an Excel .xlsx workbook" if magic == b"PK\x03\x04" and _is_xlsx(path) else what
             raise InputError(f"this is {what}, not a CSV", file=path, hint=hint)
+
+
+def _is_xlsx(path: Path) -> bool:
+    """A ZIP archive that holds an Excel workbook part."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return any(name.startswith("xl/") for name in archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return False
 
 
 def _read(path: Path, header: list[str], columns: tuple[str, ...]) -> pd.DataFrame:
@@ -198,14 +210,31 @@ def _read(path: Path, header: list[str], columns: tuple[str, ...]) -> pd.DataFra
         raise InputError("the header names this column more than once", file=path, column=twice[0], hint="keep one of them")
     dtypes = {c: "string" for c in columns if c in schema.CATEGORIES or c == schema.TRANSCRIPTION}
     try:
-        frame = pd.read_csv(path, usecols=list(columns), dtype=dtypes, encoding="utf-8-sig")
+        # Every column, not usecols: with usecols pandas silently ignores a row's surplus fields.
+        frame = pd.read_csv(path, dtype=dtypes, encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise _utf8_error(path) from None
     except pd.errors.ParserError as exc:
-        raise InputError(f"the file is not a well-formed CSV: {exc}", file=path) from None
+        raise _parser_error(path, str(exc)) from None
     if frame.empty:
         raise InputError("the file has a header but no data rows", file=path)
     return frame[list(columns)]
+
+
+def _parser_error(path: Path, text: str) -> InputError:
+    """pandas' tokenizer message as ours; its 'line' counts records, so the header is line 1."""
+    import re
+
+    surplus = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", text)
+    if not surplus:
+        return InputError(f"the file is not a well-formed CSV: {text.strip()}", file=path)
+    expected, line, saw = (int(g) for g in surplus.groups())
+    return InputError(
+        f"this row has {saw} fields where the header has {expected}",
+        file=path,
+        rows=[line - 1],
+        hint="a value that holds a comma must be in double quotes; re-export the file",
+    )
 
 
 def _header(path: Path) -> list[str]:
@@ -338,7 +367,7 @@ def _counts_column(values: pd.Series, path: Path, column: str) -> pd.Series:
     )
     for mask, what in problems:
         if mask.any():
-            raise InputError(f"{what} (e.g. {values[mask].iloc[0]})", file=path, column=column, rows=_row_numbers(mask))
+            raise InputError(f"{what} (e.g. {numbers[mask].iloc[0]:g})", file=path, column=column, rows=_row_numbers(mask))
     return numbers
 
 

@@ -33,7 +33,8 @@ def split_data(frame: pd.DataFrame, config: Config, source: str = "data") -> Spl
     InputError
         A class has fewer than ``MIN_PER_CLASS`` usable rows (with the test
         share of at least 0.05 that config allows, both parts then hold both
-        classes), or the test part would be smaller than the number of classes.
+        classes), no predictor varies, or the test part would be smaller than
+        the number of classes.
     """
     from sklearn.model_selection import train_test_split
 
@@ -48,6 +49,7 @@ def split_data(frame: pd.DataFrame, config: Config, source: str = "data") -> Spl
             column=m.target,
             hint=_too_few_hint(frame, m.target),
         )
+    _refuse_constant_predictors(frame, config, source)
     try:
         train, test, y_train, y_test = train_test_split(frame, y, test_size=m.test_size, stratify=y, random_state=m.seed)
     except ValueError as exc:  # sklearn: a test part smaller than the number of classes
@@ -63,3 +65,16 @@ def _too_few_hint(frame: pd.DataFrame, target: str) -> str:
         return "no usable row is left once rows with missing values are dropped; run 'reportgen validate' to see why"
     present = ", ".join(f"'{k}' {v:,}" for k, v in frame[target].astype(str).value_counts().items())
     return f"usable rows per class: {present}; the model needs both classes"
+
+
+def _refuse_constant_predictors(frame: pd.DataFrame, config: Config, source: str) -> None:
+    """One predictor with one value is left out later, with a warning; all of them leave nothing to model."""
+    m = config.model
+    candidates = list(dict.fromkeys((*m.predictors, *m.extra_candidates)))
+    if all(frame[c].nunique() < 2 for c in candidates):
+        raise InputError(
+            f"no predictor varies: {', '.join(candidates)} each hold one value in every usable row",
+            file=source,
+            column=candidates[0],
+            hint="the model needs at least one predictor with two or more values",
+        )
