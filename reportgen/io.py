@@ -367,7 +367,7 @@ def _counts_column(values: pd.Series, path: Path, column: str) -> pd.Series:
     )
     for mask, what in problems:
         if mask.any():
-            raise InputError(f"{what} (e.g. {numbers[mask].iloc[0]:g})", file=path, column=column, rows=_row_numbers(mask))
+            raise InputError(f"{what} (e.g. {numbers[mask].iloc[0]:.15g})", file=path, column=column, rows=_row_numbers(mask))
     return numbers
 
 
