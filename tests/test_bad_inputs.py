@@ -49,7 +49,9 @@ class Case:
     message: str = ""  # the exact stderr line ({file}, {name} filled in); a trailing "…" means "starts with"
     warning: str = ""  # for exit 0: a substring of one of results.json's data or model warnings
     env: dict[str, str] = field(default_factory=dict)
-    check: Callable[[dict, pd.DataFrame], None] | None = None  # more assertions on results.json for exit 0
+    check: Callable[[dict, dict], None] | None = None  # more assertions on results.json (and the previous one) for exit 0
+    # Entries that only the loader sees go through `validate`: the same checks and warnings, without a build's cost.
+    command: str = "build"
 
 
 # --- Inputs ---------------------------------------------------------------------
@@ -172,12 +174,6 @@ def _nothing_varies(frame: pd.DataFrame) -> pd.DataFrame:
 # --- Checks on results.json beyond the warning ------------------------------------
 
 
-def _same_as_previous(results: dict, previous: dict) -> None:
-    """Nothing lost: the same rows and the same model as the clean file."""
-    assert results["data"]["rows_used"] == previous["data"]["rows_used"]
-    assert results["model"]["terms"] == previous["model"]["terms"]
-
-
 def _truncated_example(results: dict, previous: dict) -> None:
     examples = [t for texts in results["exploration"]["examples"].values() for t in texts]
     assert max(len(t) for t in examples) == 300 and "word word" in examples[0]
@@ -218,13 +214,13 @@ CATALOGUE = [
     Case("repeated column name", _with(lambda f: f.rename(columns={"#": "video_id"})), 2,
          "error: {file}, column 'video_id': the header names this column more than once (keep one of them)"),
     Case("extra unknown columns", _with(lambda f: f.assign(notes="x", region="EU")), 0,
-         warning="column(s) not in the claims schema were ignored: 'notes', 'region'.", check=_same_as_previous),
-    Case("columns in another order", _with(lambda f: f[list(reversed(f.columns))]), 0, check=_same_as_previous),
+         warning="column(s) not in the claims schema were ignored: 'notes', 'region'.", command="validate"),
+    Case("columns in another order", _with(lambda f: f[list(reversed(f.columns))]), 0, command="validate"),
     Case("semicolon delimiter", _with(lambda f: f, sep=";"), 2,
          "error: {file}, column 'claim_status': required column(s) missing: " + ", ".join(schema.REQUIRED)
          + " (the header looks separated by semicolons; save the file with commas)"),
     Case("tab delimiter", _with(lambda f: f, sep="\t"), 2, "error: {file}, column 'claim_status': required column(s) missing: …"),
-    Case("UTF-8 byte-order mark", lambda folder, frame: _csv(frame, folder, encoding="utf-8-sig"), 0, check=_same_as_previous),
+    Case("UTF-8 byte-order mark", lambda folder, frame: _csv(frame, folder, encoding="utf-8-sig"), 0, command="validate"),
     Case("invalid UTF-8 bytes", _invalid_utf8, 2,
          "error: {file}, column 'video_transcription_text', rows 3, 10: bytes that are not valid UTF-8 "
          "(e.g. b'un caf\\xe9 cr\\xe8me') (re-export it as CSV UTF-8; it looks saved in another encoding, such as Windows-1252)"),
@@ -241,7 +237,7 @@ CATALOGUE = [
          "error: {file}, column 'video_comment_count', row 12: count that is not a whole number (e.g. 2.5)"),
     Case("category in other case or with spaces", _with(_sloppy_categories), 0,
          warning="2 value(s) in verified_status differed from the allowed spelling only in case or spaces and were read "
-         "as allowed ('Verified' as 'verified')."),
+         "as allowed ('Verified' as 'verified').", command="validate"),
     Case("unknown category value", _set("author_ban_status", [3, 4], "suspended"), 2,
          "error: {file}, column 'author_ban_status', rows 4, 5: unknown value(s) 'suspended' "
          "(allowed values: 'active', 'under review', 'banned')"),
@@ -323,7 +319,8 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory, frame: pd.DataFrame, prev
         out = shutil.copytree(previous, folder / "out")
         data = case.make(folder, frame)
         start = time.perf_counter()
-        done = cli("build", "--data", str(data), "--out", str(out), "--quiet", env=case.env)
+        where = ["--out", str(out), "--quiet"] if case.command == "build" else []
+        done = cli(case.command, "--data", str(data), *where, env=case.env)
         return Outcome(done, data, out, checksums(previous), time.perf_counter() - start)
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
@@ -336,9 +333,11 @@ def test_catalogue_entry(case: Case, outcomes: dict[str, Outcome], previous: Pat
     assert "Traceback" not in o.done.stderr
     assert o.done.returncode == case.status, o.done.stderr
     leftovers = sorted(p.name for p in o.out.parent.iterdir() if p.name.startswith(".out."))
-    assert leftovers == [".out.lock"]  # no stage, no backup
+    assert set(leftovers) <= {".out.lock"}  # no stage, no backup
     if case.status == 2:
         _assert_refused(case, o)
+    elif case.command == "validate":
+        _assert_validated(case, o, json.loads((previous / "results.json").read_text()))
     else:
         _assert_went_on(case, o, json.loads((previous / "results.json").read_text()))
 
@@ -354,6 +353,16 @@ def _assert_refused(case: Case, o: Outcome) -> None:
         assert all(part in line for part in middle), line
     else:
         assert line == expected
+    assert checksums(o.out) == o.before
+
+
+def _assert_validated(case: Case, o: Outcome, previous: dict) -> None:
+    """Every row of the clean file still read and used; the warning printed; nothing written."""
+    d = previous["data"]
+    lines = o.done.stdout.splitlines()
+    assert lines[0] == f"{o.data.name}: {d['rows_read']:,} rows read, {d['rows_used']:,} usable, {d['rows_dropped']:,} dropped"
+    printed = [line.removeprefix("warning: ") for line in lines if line.startswith("warning: ")]
+    assert case.warning in printed if case.warning else printed == []
     assert checksums(o.out) == o.before
 
 
@@ -397,3 +406,59 @@ def test_jinja_environment_escapes_and_never_evaluates_data_text() -> None:
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "{{ 7 * 7 }}" in html and "49" not in html
 
+
+
+# --- Nothing outside the assets and the build folder is fetched into a PDF --------------
+
+
+@pytest.fixture()
+def web_server():
+    """A local HTTP server that records every request it gets (none is the right number)."""
+    import http.server
+    import threading
+
+    requests: list[str] = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            requests.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", requests
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_pdf_fetcher_reads_only_the_build_folder_and_never_the_network(tmp_path, monkeypatch, web_server):
+    from weasyprint.urls import URLFetcher
+
+    from reportgen.render.pdf import write_pdf
+
+    base, requests = web_server
+    build_dir = tmp_path / "build"
+    (build_dir / "figures").mkdir(parents=True)
+    png = (tmp_path / "pixel.png")
+    from PIL import Image
+
+    Image.new("RGB", (2, 2), "white").save(png)
+    (build_dir / "figures" / "ok.png").write_bytes(png.read_bytes())
+    (build_dir / "figures" / "link.png").symlink_to("/etc/passwd")  # inside by name, outside in fact
+    fetched: list[str] = []
+    real_fetch = URLFetcher.fetch
+    monkeypatch.setattr(URLFetcher, "fetch", lambda self, url, headers=None: fetched.append(url) or real_fetch(self, url, headers))
+    html = f"""<html lang="en"><head><title>t</title>
+      <link rel="stylesheet" href="file:///etc/passwd"><link rel="stylesheet" href="{base}/style.css">
+      <style>@import url("{base}/import.css"); body {{ background: url("{base}/bg.png") }}</style></head>
+      <body><img src="file:///etc/passwd" alt="a"><img src="{base}/x.png" alt="b">
+      <img src="../../../../../../etc/passwd" alt="c"><img src="file:///build/%2e%2e/%2e%2e/etc/passwd" alt="d">
+      <img src="figures/link.png" alt="e"><img src="figures/ok.png" alt="f"></body></html>"""
+    write_pdf(html, tmp_path / "t.pdf", build_dir)
+    assert requests == []  # the server never heard from WeasyPrint
+    assert [Path(u.removeprefix("file://")).name for u in fetched] == ["ok.png"]  # the one allowed file, nothing else
+    assert (tmp_path / "t.pdf").read_bytes().startswith(b"%PDF")

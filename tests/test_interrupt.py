@@ -17,7 +17,7 @@ from reportgen.build import build
 from reportgen.config import Config
 from test_bad_inputs import checksums
 
-BIG_ROWS = 60_000  # about 8 s of build: time to be caught midway, quick to write
+BIG_ROWS = 20_000  # a few seconds of build: time to be caught midway, quick to write
 
 
 @pytest.fixture(scope="module")

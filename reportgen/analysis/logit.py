@@ -32,17 +32,13 @@ def fit_logit(y: np.ndarray, X: np.ndarray, names: list[str]) -> LogitFit:
     import numpy as np
     import statsmodels.api as sm
 
-    notes: list[str] = []
-    rank = int(np.linalg.matrix_rank(X)) if X.size else 0
-    if rank < X.shape[1]:
-        # statsmodels falls back to a pseudo-inverse: the fit runs, but some terms are not identified.
-        notes.append(f"the design matrix is singular (rank {rank} of {X.shape[1]} columns): some terms are not identified")
+    notes = _rank_notes(X)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             result = sm.Logit(y, X).fit(method="newton", maxiter=100, disp=0)
         except np.linalg.LinAlgError:
-            return LogitFit(None, False, ("the design matrix is singular: a predictor is a copy or a sum of others",))
+            return LogitFit(None, False, tuple(notes) or ("the design matrix is singular: a predictor is a copy or a sum of others",))
         except Exception as exc:  # statsmodels raises a handful of types for separation
             return LogitFit(None, False, (f"the fit failed: {exc}",))
         fitted = result.predict()  # inside: on a separated fit this overflows, which is expected
@@ -55,6 +51,18 @@ def fit_logit(y: np.ndarray, X: np.ndarray, names: list[str]) -> LogitFit:
     if not np.all(np.isfinite(result.bse)):
         notes.append("some standard errors are not finite (near-separation or a singular matrix)")
     return LogitFit(result, converged, tuple(dict.fromkeys(notes)))
+
+
+def _rank_notes(X: np.ndarray) -> list[str]:
+    """A note when columns are linearly dependent; statsmodels then fails or, worse, fits unidentified terms."""
+    import numpy as np
+
+    if not X.size or not np.all(np.isfinite(X)):
+        return []  # the fit itself reports what is wrong with such a matrix
+    rank = int(np.linalg.matrix_rank(X))
+    if rank == X.shape[1]:
+        return []
+    return [f"the design matrix is singular (rank {rank} of {X.shape[1]} columns): a predictor is a copy or a sum of others"]
 
 
 def _plain(message: Warning | str) -> str:

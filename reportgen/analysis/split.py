@@ -60,11 +60,10 @@ def split_data(frame: pd.DataFrame, config: Config, source: str = "data") -> Spl
 
 
 def _too_few_hint(frame: pd.DataFrame, target: str) -> str:
-    """What the user can do: which classes there are, and that rows with missing values were dropped."""
+    """What the user can do next."""
     if frame.empty:
         return "no usable row is left once rows with missing values are dropped; run 'reportgen validate' to see why"
-    present = ", ".join(f"'{k}' {v:,}" for k, v in frame[target].astype(str).value_counts().items())
-    return f"usable rows per class: {present}; the model needs both classes"
+    return f"the model learns from both classes of '{target}'; run 'reportgen validate' to see the counts"
 
 
 def _refuse_constant_predictors(frame: pd.DataFrame, config: Config, source: str) -> None:
