@@ -211,6 +211,9 @@ CATALOGUE = [
     Case("required column missing", _with(lambda f: f.drop(columns=["author_ban_status"])), 2,
          "error: {file}, column 'author_ban_status': required column(s) missing: author_ban_status "
          "(the file's columns are: #, claim_status, video_id, …"),
+    Case("terminal escape codes in a column name", _with(lambda f: f.rename(columns={"author_ban_status": "ban\x1b[2J\x07"})), 2,
+         "error: {file}, column 'author_ban_status': required column(s) missing: author_ban_status "
+         "(the file's columns are: #, claim_status, video_id, …ban\\x1b[2J\\x07…"),
     Case("repeated column name", _with(lambda f: f.rename(columns={"#": "video_id"})), 2,
          "error: {file}, column 'video_id': the header names this column more than once (keep one of them)"),
     Case("extra unknown columns", _with(lambda f: f.assign(notes="x", region="EU")), 0,
@@ -367,7 +370,8 @@ def _assert_validated(case: Case, o: Outcome, previous: dict) -> None:
 
 
 def _assert_went_on(case: Case, o: Outcome, previous: dict) -> None:
-    """A new build from this input, its warnings recorded where the report reads them."""
+    """A new build from this input, its warnings recorded where the report reads them, not printed (--quiet)."""
+    assert o.done.stderr == ""
     results = json.loads((o.out / "results.json").read_text())
     assert results["data"]["sha256"] == hashlib.sha256(o.data.read_bytes()).hexdigest()
     recorded = [*results["data"]["warnings"], *results["model"]["warnings"]]

@@ -150,3 +150,37 @@ def test_a_failing_build_inside_the_stage_leaves_the_folder_as_it_was(previous):
             raise RuntimeError("a renderer failed")
     assert checksums(previous) == before
     assert stages(previous) == []
+
+
+def test_a_folder_of_other_files_is_never_replaced_by_a_build(tmp_path):
+    """`--out .` in a project would otherwise swap the whole project away."""
+    project = tmp_path / "project"
+    project.mkdir()
+    data = synthetic.write_csv(project / "week.csv", rows=200, seed=1)
+    (project / "notes.txt").write_text("mine")
+    before = checksums(project)
+    done = subprocess.run(
+        [sys.executable, "-m", "reportgen", "build", "--data", "week.csv", "--out", "."], capture_output=True, text=True, cwd=project
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        f"error: {project}: this folder holds files that reportgen did not write (there is no manifest.json), "
+        "and a build replaces the whole folder (choose a new or empty folder for --out)"
+    )
+    assert checksums(project) == before and data.is_file()
+
+
+def test_a_file_given_as_the_output_folder_is_refused(tmp_path):
+    target = tmp_path / "report.pdf"
+    target.write_bytes(b"%PDF-1.7 mine")
+    done = cli("build", "--data", str(tmp_path / "missing.csv"), "--out", str(target))
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"error: {target}: exists and is not a folder (choose a folder path for --out)"
+    assert target.read_bytes() == b"%PDF-1.7 mine"
+
+
+def test_an_empty_folder_is_a_fine_output_folder(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    build(synthetic.write_csv(tmp_path / "d.csv", rows=2_000, seed=1), out, Config())
+    assert (out / "manifest.json").is_file()
