@@ -64,7 +64,8 @@ def _check_replaceable(out: Path) -> None:
         raise InputError("exists and is not a folder", file=out, hint="choose a folder path for --out")
     if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
         raise InputError(
-            f"this folder holds files that reportgen did not write (there is no {MANIFEST}), and a build replaces the whole folder",
+            f"this folder holds files that reportgen did not write (there is no {MANIFEST}), "
+            "and a build replaces the whole folder",
             file=out,
             hint="choose a new or empty folder for --out",
         )

@@ -11,11 +11,11 @@ import time
 from pathlib import Path
 
 import pytest
+from test_bad_inputs import checksums
 
 from reportgen import staging, synthetic
 from reportgen.build import build
 from reportgen.config import Config
-from test_bad_inputs import checksums
 
 BIG_ROWS = 20_000  # a few seconds of build: time to be caught midway, quick to write
 
@@ -63,7 +63,7 @@ def wait_for(condition, proc: subprocess.Popen, timeout: float = 120) -> None:
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "reportgen", *args], capture_output=True, text=True, timeout=300)
+    return subprocess.run([sys.executable, "-m", "reportgen", *args], capture_output=True, text=True, timeout=300, check=False)
 
 
 def test_sigkill_while_writing_figures_leaves_the_previous_build_and_the_next_build_cleans_up(previous, big_csv, tmp_path):
@@ -144,10 +144,9 @@ def test_recover_drops_the_backup_once_the_new_build_is_in(tmp_path):
 
 def test_a_failing_build_inside_the_stage_leaves_the_folder_as_it_was(previous):
     before = checksums(previous)
-    with pytest.raises(RuntimeError):
-        with staging.staged_folder(previous) as stage:
-            (stage / "results.json").write_text("half")
-            raise RuntimeError("a renderer failed")
+    with pytest.raises(RuntimeError), staging.staged_folder(previous) as stage:
+        (stage / "results.json").write_text("half")
+        raise RuntimeError("a renderer failed")
     assert checksums(previous) == before
     assert stages(previous) == []
 
@@ -159,9 +158,8 @@ def test_a_folder_of_other_files_is_never_replaced_by_a_build(tmp_path):
     data = synthetic.write_csv(project / "week.csv", rows=200, seed=1)
     (project / "notes.txt").write_text("mine")
     before = checksums(project)
-    done = subprocess.run(
-        [sys.executable, "-m", "reportgen", "build", "--data", "week.csv", "--out", "."], capture_output=True, text=True, cwd=project
-    )
+    command = [sys.executable, "-m", "reportgen", "build", "--data", "week.csv", "--out", "."]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=project, check=False)
     assert done.returncode == 2
     assert done.stderr.strip() == (
         f"error: {project}: this folder holds files that reportgen did not write (there is no manifest.json), "

@@ -8,8 +8,9 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-
 from known import logistic_frame
+from test_assumptions import _dataset
+
 from reportgen.analysis import model as model_module
 from reportgen.analysis.design import design_spec
 from reportgen.analysis.logit import LogitFit, fit_logit
@@ -18,7 +19,6 @@ from reportgen.artifacts import clean
 from reportgen.config import Config
 from reportgen.errors import InputError
 from reportgen.pipeline import analyse
-from test_assumptions import _dataset
 
 SEPARATION = "perfect or quasi-perfect separation: some predictor values decide the class on their own"
 NOT_CONVERGED = "the maximum-likelihood fit did not converge in 100 iterations: its estimates are not reliable"

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
 _NOT_CONVERGED = "the maximum-likelihood fit did not converge"
 _SEPARATION = "perfect or quasi-perfect separation: some predictor values decide the class on their own"
+_SINGULAR = "the design matrix is singular: a predictor is a copy or a sum of others"
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,8 @@ def fit_logit(y: np.ndarray, X: np.ndarray, names: list[str]) -> LogitFit:
         try:
             result = sm.Logit(y, X).fit(method="newton", maxiter=100, disp=0)
         except np.linalg.LinAlgError:
-            return LogitFit(None, False, tuple(notes) or ("the design matrix is singular: a predictor is a copy or a sum of others",))
-        except Exception as exc:  # statsmodels raises a handful of types for separation
+            return LogitFit(None, False, tuple(notes) or (_SINGULAR,))
+        except Exception as exc:  # noqa: BLE001 - statsmodels raises a handful of types for bad data
             return LogitFit(None, False, (f"the fit failed: {exc}",))
         fitted = result.predict()  # inside: on a separated fit this overflows, which is expected
     converged = bool(result.mle_retvals.get("converged", False))
