@@ -111,6 +111,8 @@ def load_dataset(path: Path | str, config: Config) -> Dataset:
     _refuse_empty_columns(raw, path)
     frame, notes = _typed(raw, path)
     frame, dropped = _drop_unusable(frame, config)
+    if frame.empty:
+        raise _nothing_usable(path, missing_by_column, len(raw))
     summary = DataSummary(
         source=path.name,
         sha256=sha256_of(path),
@@ -308,6 +310,18 @@ def _refuse_empty_columns(raw: pd.DataFrame, path: Path) -> None:
                 else "fix the export, or leave the column out of model.predictors and model.extra_candidates in a --config file"
             )
             raise InputError(f"every one of the {len(raw):,} rows is missing a value here", file=path, column=column, hint=hint)
+
+
+def _nothing_usable(path: Path, missing_by_column: dict[str, int], rows: int) -> InputError:
+    """Every row misses some analysed value (no column is empty throughout): name the column that misses most."""
+    needed = {c: n for c, n in missing_by_column.items() if c != schema.TRANSCRIPTION}
+    worst = max(needed, key=lambda c: needed[c])
+    return InputError(
+        f"none of the {rows:,} rows is usable: each misses a value in a column the model needs",
+        file=path,
+        column=worst,
+        hint=f"this column alone misses {needed[worst]:,}; fill the gaps, or leave such columns out of model.predictors",
+    )
 
 
 def _typed(raw: pd.DataFrame, path: Path) -> tuple[pd.DataFrame, list[str]]:

@@ -163,6 +163,13 @@ def _ten_per_class(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([verified.head(10), usable[usable["verified_status"] != "verified"].head(10)])
 
 
+def _each_row_misses_one(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.dropna().head(4).astype(object)
+    for row, column in enumerate(["video_duration_sec", "video_duration_sec", "claim_status", "video_share_count"]):
+        frame.iloc[row, frame.columns.get_loc(column)] = None
+    return frame
+
+
 def _nothing_varies(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.dropna().copy()
     frame["claim_status"], frame["author_ban_status"] = "claim", "active"
@@ -257,6 +264,9 @@ CATALOGUE = [
          "error: {name}, column 'video_duration_sec': no predictor varies: video_duration_sec, claim_status, …"),
     Case("every row missing a predictor", _with(lambda f: f.assign(video_view_count=pd.NA)), 2,
          f"error: {{file}}, column 'video_view_count': every one of the {ROWS:,} rows is missing a value here ({PROVENANCE_HINT})"),
+    Case("no row usable, each missing another value", _with(_each_row_misses_one), 2,
+         "error: {file}, column 'video_duration_sec': none of the 4 rows is usable: each misses a value in a column the model "
+         "needs (this column alone misses 2; fill the gaps, or leave such columns out of model.predictors)"),
     Case("duplicate video_id", _with(_duplicates), 0,
          warning="1 row(s) repeat an earlier video_id with other values and were dropped.", check=_drops_counted),
     Case("a 10 MB transcription", _with(_huge_text), 0, check=_truncated_example),
