@@ -56,7 +56,12 @@ class InputError(Exception):
         if self.rows:
             where.append(_rows_phrase(self.rows))
         text = "error: " + (": ".join([", ".join(where), self.problem]) if where else self.problem)
-        return f"{text} ({self.hint})" if self.hint else text
+        return _printable(f"{text} ({self.hint})" if self.hint else text)
+
+
+def _printable(text: str) -> str:
+    """Control characters from the data escaped, so a message can never drive the terminal it is printed on."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
 def _rebuild(problem: str, file: str | None, column: str | None, rows: tuple[int, ...], hint: str) -> InputError:

@@ -2,12 +2,28 @@
 
 Refuses what cannot be trusted (``InputError`` naming file, column and rows)
 and drops, with a counted reason, rows that are valid but unusable.
+
+Deliberate choices, each recorded in ``DataSummary.warnings`` when it applies:
+
+- Category values that differ from an allowed one only in case or
+  whitespace ("Verified", "banned ") are normalised, with a warning: the
+  mapping is unambiguous and lossless, and exports from spreadsheets add such
+  noise. Any other unknown value is refused with the allowed values.
+- Columns outside the schema are ignored, with a warning naming them.
+- A column the analyses need that is empty in every row is refused: the model
+  would silently lose a predictor (or every row).
+- Files larger than ``REPORTGEN_MAX_INPUT_BYTES`` (default 1 GiB; accepts a
+  number of bytes or ``500M``, ``2G``...) are refused before reading. A build
+  holds about five bytes of memory per byte of CSV beside some 150 MB of
+  libraries (measured: a 45 MB, 300,000-row file peaks at 350 MB resident), so
+  the default keeps a build of the largest accepted file within about 6 GB.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,7 +40,19 @@ MISSING = "missing values"
 DUPLICATE_ROW = "duplicate row"
 DUPLICATE_ID = "duplicate video_id"
 
-_MAGIC = {b"PK\x03\x04": "a ZIP archive (or an .xlsx workbook)", b"\xd0\xcf\x11\xe0": "an Excel .xls workbook"}
+MAX_INPUT_ENV = "REPORTGEN_MAX_INPUT_BYTES"
+MAX_INPUT_DEFAULT = 1 << 30
+
+_EXPORT_CSV = "export the sheet as CSV UTF-8"
+_MAGIC = {
+    b"PK\x03\x04": ("a ZIP archive (or an .xlsx workbook)", _EXPORT_CSV),
+    b"\xd0\xcf\x11\xe0": ("an Excel .xls workbook", _EXPORT_CSV),
+    b"\x1f\x8b": ("a gzip-compressed file", "decompress it first"),
+    b"\xff\xfe": ("UTF-16 text", "save it as CSV UTF-8"),
+    b"\xfe\xff": ("UTF-16 text", "save it as CSV UTF-8"),
+}
+_HEADER_LIMIT = 1 << 20  # a header line longer than this is not the claims CSV
+_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
 
 
 @dataclass(frozen=True)
@@ -77,10 +105,14 @@ def load_dataset(path: Path | str, config: Config) -> Dataset:
     path = Path(path)
     _check_file(path)
     columns = analysed_columns(config)
-    raw = _read(path, columns)
+    header = _header(path)
+    raw = _read(path, header, columns)
     missing_by_column = {c: int(n) for c, n in raw.isna().sum().items()}
-    frame = _typed(raw, path)
+    _refuse_empty_columns(raw, path)
+    frame, notes = _typed(raw, path)
     frame, dropped = _drop_unusable(frame, config)
+    if frame.empty:
+        raise _nothing_usable(path, missing_by_column, len(raw))
     summary = DataSummary(
         source=path.name,
         sha256=sha256_of(path),
@@ -93,31 +125,80 @@ def load_dataset(path: Path | str, config: Config) -> Dataset:
         duplicate_rows=int(raw.duplicated().sum()),
         duplicate_ids=int(raw[schema.VIDEO_ID].duplicated().sum()),
         modified=dt.date.fromtimestamp(path.stat().st_mtime).isoformat(),
-        warnings=_warnings(dropped),
+        warnings=(*_ignored_columns(header), *notes, *_warnings(dropped)),
     )
     return Dataset(frame=frame, summary=summary)
 
 
+def max_input_bytes() -> int:
+    """The size limit of an input file: ``REPORTGEN_MAX_INPUT_BYTES`` or 1 GiB.
+
+    Raises
+    ------
+    InputError
+        The variable is set to something that is not a size.
+    """
+    text = os.environ.get(MAX_INPUT_ENV, "").strip().upper().removesuffix("B").removesuffix("I")
+    if not text:
+        return MAX_INPUT_DEFAULT
+    number, unit = (text[:-1], text[-1]) if text[-1] in _UNITS else (text, "")
+    try:
+        limit = int(float(number) * _UNITS[unit])
+    except ValueError:
+        limit = -1
+    if limit <= 0:
+        given = os.environ[MAX_INPUT_ENV]
+        raise InputError(f"{MAX_INPUT_ENV} must be a size such as 2G, 500M or a number of bytes, not {given!r}")
+    return limit
+
+
+def _size(n: int) -> str:
+    """Bytes in the largest binary unit that keeps a whole part: '3.0 GiB'."""
+    for unit, factor in (("TiB", 1 << 40), ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= factor:
+            return f"{n / factor:.1f} {unit}"
+    return f"{n} bytes"
+
+
 def _check_file(path: Path) -> None:
-    """Refuse what is not a readable, non-empty text file."""
+    """Refuse what is not a readable, non-empty text file of a size this machine can take."""
     if not path.exists():
         raise InputError("file not found", file=path, hint="check the path passed to --data")
     if not path.is_file():
         raise InputError("not a file", file=path, hint="pass the CSV file itself, not a folder")
+    size, limit = path.stat().st_size, max_input_bytes()
+    if size > limit:
+        raise InputError(
+            f"the file is {_size(size)}, above the {_size(limit)} limit for one build",
+            file=path,
+            hint=f"filter or split the export; or, on a machine with about six times that much free memory, raise the limit, "
+            f"e.g. {MAX_INPUT_ENV}={-(-size // (1 << 30))}G",
+        )
     with path.open("rb") as fh:
         head = fh.read(4)
     if not head:
         raise InputError("the file is empty", file=path)
-    for magic, what in _MAGIC.items():
+    for magic, (what, hint) in _MAGIC.items():
         if head.startswith(magic):
-            raise InputError(f"this is {what}, not a CSV", file=path, hint="export the sheet as CSV (UTF-8)")
+            what = "an Excel .xlsx workbook" if magic == b"PK\x03\x04" and _is_xlsx(path) else what
+            raise InputError(f"this is {what}, not a CSV", file=path, hint=hint)
 
 
-def _read(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
+def _is_xlsx(path: Path) -> bool:
+    """A ZIP archive that holds an Excel workbook part."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return any(name.startswith("xl/") for name in archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return False
+
+
+def _read(path: Path, header: list[str], columns: tuple[str, ...]) -> pd.DataFrame:
     """Read only the needed columns; counts stay text if they hold any text."""
     import pandas as pd
 
-    header = _header(path)
     absent = [c for c in columns if c not in header]
     if absent:
         hint = _delimiter_hint(header)
@@ -127,33 +208,51 @@ def _read(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
             column=absent[0],
             hint=hint or f"the file's columns are: {', '.join(header)[:200]}",
         )
+    twice = [c for c in columns if header.count(c) > 1]
+    if twice:
+        raise InputError("the header names this column more than once", file=path, column=twice[0], hint="keep one of them")
     dtypes = {c: "string" for c in columns if c in schema.CATEGORIES or c == schema.TRANSCRIPTION}
     try:
-        frame = pd.read_csv(path, usecols=list(columns), dtype=dtypes, encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = _line_of_byte(path, exc.start)
-        raise InputError(
-            "the file is not valid UTF-8",
-            file=path,
-            rows=[line - 1] if line > 1 else [],
-            hint="re-export the file as UTF-8",
-        ) from None
+        # Every column, not usecols: with usecols pandas silently ignores a row's surplus fields.
+        frame = pd.read_csv(path, dtype=dtypes, encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise _utf8_error(path) from None
     except pd.errors.ParserError as exc:
-        raise InputError(f"the file is not a well-formed CSV: {exc}", file=path) from None
+        raise _parser_error(path, str(exc)) from None
     if frame.empty:
         raise InputError("the file has a header but no data rows", file=path)
     return frame[list(columns)]
 
 
-def _header(path: Path) -> list[str]:
-    """The header row's names, read without pandas."""
-    import csv
+def _parser_error(path: Path, text: str) -> InputError:
+    """pandas' tokenizer message as ours; its 'line' counts records, so the header is line 1."""
+    import re
 
+    surplus = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", text)
+    if not surplus:
+        return InputError(f"the file is not a well-formed CSV: {text.strip()}", file=path)
+    expected, line, saw = (int(g) for g in surplus.groups())
+    return InputError(
+        f"this row has {saw} fields where the header has {expected}",
+        file=path,
+        rows=[line - 1],
+        hint="a value that holds a comma must be in double quotes; re-export the file",
+    )
+
+
+def _header(path: Path) -> list[str]:
+    """The header row's names, from the first line only (a bad byte further down is named later, by row)."""
+    import csv
+    import re
+
+    with path.open("rb") as fh:
+        head = fh.read(_HEADER_LIMIT)
+    first = re.split(rb"\r\n|\r|\n", head, maxsplit=1)[0]  # any line ending: Windows, Unix or old Mac
     try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            return next(csv.reader(fh), [])
+        text = first.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputError("the header is not valid UTF-8", file=path, hint="re-export the file as UTF-8") from None
+        raise InputError("the header is not valid UTF-8", file=path, hint="re-export the file as CSV UTF-8") from None
+    return next(csv.reader([text]), [])
 
 
 def _delimiter_hint(header: list[str]) -> str:
@@ -165,35 +264,110 @@ def _delimiter_hint(header: list[str]) -> str:
     return ""
 
 
-def _line_of_byte(path: Path, offset: int) -> int:
-    """1-based line number of a byte offset, counted without decoding."""
-    with path.open("rb") as fh:
-        return fh.read(offset).count(b"\n") + 1
+def _utf8_error(path: Path) -> InputError:
+    """Name the column and rows that hold bytes that are not UTF-8 (scanned only once pandas has failed)."""
+    import csv
+    import re
+    import sys
+
+    bad_char = re.compile("[\udc80-\udcff]")
+    column, example, rows = None, "", []
+    limit = csv.field_size_limit(sys.maxsize)  # a 10 MB transcription is still one valid field
+    try:
+        with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
+            reader = csv.reader(fh)
+            header = next(reader, [])
+            for number, record in enumerate(reader, start=1):
+                hits = [(i, m) for i, v in enumerate(record) if (m := bad_char.search(v))]
+                if not hits:
+                    continue
+                rows.append(number)
+                if column is None:
+                    i, match = hits[0]
+                    column = header[i] if i < len(header) else f"field {i + 1}"
+                    around = record[i][max(match.start() - 12, 0) : match.start() + 12]
+                    example = f" (e.g. {around.encode('utf-8', 'surrogateescape')!r})"
+    except csv.Error:
+        pass  # the parse itself failed; the file-level message below still holds
+    finally:
+        csv.field_size_limit(limit)
+    return InputError(
+        f"bytes that are not valid UTF-8{example}",
+        file=path,
+        column=column,
+        rows=rows,
+        hint="re-export it as CSV UTF-8; it looks saved in another encoding, such as Windows-1252",
+    )
 
 
-def _typed(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
-    """Counts as integers-in-floats and categories as categoricals, or an InputError."""
+def _refuse_empty_columns(raw: pd.DataFrame, path: Path) -> None:
+    """A needed column with no value in any row is a broken export, not rows to drop."""
+    for column in raw.columns:
+        if column != schema.TRANSCRIPTION and raw[column].isna().all():
+            hint = (
+                "fix the export"
+                if column in (schema.VIDEO_ID, *schema.CATEGORIES)
+                else "fix the export, or leave the column out of model.predictors and model.extra_candidates in a --config file"
+            )
+            raise InputError(f"every one of the {len(raw):,} rows is missing a value here", file=path, column=column, hint=hint)
+
+
+def _nothing_usable(path: Path, missing_by_column: dict[str, int], rows: int) -> InputError:
+    """Every row misses some analysed value (no column is empty throughout): name the column that misses most."""
+    needed = {c: n for c, n in missing_by_column.items() if c != schema.TRANSCRIPTION}
+    worst = max(needed, key=lambda c: needed[c])
+    return InputError(
+        f"none of the {rows:,} rows is usable: each misses a value in a column the model needs",
+        file=path,
+        column=worst,
+        hint=f"this column alone misses {needed[worst]:,}; fill the gaps, or leave such columns out of model.predictors",
+    )
+
+
+def _typed(raw: pd.DataFrame, path: Path) -> tuple[pd.DataFrame, list[str]]:
+    """Counts as integers-in-floats and categories as categoricals (spelling normalised), or an InputError."""
     import pandas as pd
 
-    frame = raw.copy()
+    frame, notes = raw.copy(), []
     for column in [c for c in raw.columns if c in schema.COUNTS]:
         frame[column] = _counts_column(raw[column], path, column)
     frame[schema.VIDEO_ID] = _counts_column(raw[schema.VIDEO_ID], path, schema.VIDEO_ID)
     for column, allowed in schema.CATEGORIES.items():
         if column in raw.columns:
-            values = raw[column]
-            bad = values.notna() & ~values.isin(allowed)
-            if bad.any():
-                shown = ", ".join(repr(v) for v in values[bad].unique()[:3])
-                raise InputError(
-                    f"unknown value(s) {shown}",
-                    file=path,
-                    column=column,
-                    rows=_row_numbers(bad),
-                    hint="allowed values: " + ", ".join(repr(a) for a in allowed),
-                )
+            values, note = _category_values(raw[column], path, column, allowed)
             frame[column] = pd.Categorical(values, categories=list(allowed))
-    return frame
+            notes += [note] if note else []
+    return frame, notes
+
+
+def _canonical(value: str) -> str:
+    """A category value without case or spacing differences."""
+    return " ".join(str(value).split()).casefold()
+
+
+def _category_values(values: pd.Series, path: Path, column: str, allowed: tuple[str, ...]) -> tuple[pd.Series, str]:
+    """Values mapped onto the allowed spelling, and a note of what was changed; an unknown value is refused."""
+    spelling = {_canonical(a): a for a in allowed}
+    fixes = {v: spelling.get(_canonical(v)) for v in values.dropna().unique() if v not in allowed}
+    unknown = [v for v, fixed in fixes.items() if fixed is None]
+    if unknown:
+        bad = values.isin(unknown)
+        raise InputError(
+            f"unknown value(s) {', '.join(repr(v)[:40] for v in unknown[:3])}",
+            file=path,
+            column=column,
+            rows=_row_numbers(bad),
+            hint="allowed values: " + ", ".join(repr(a) for a in allowed),
+        )
+    if not fixes:
+        return values, ""
+    changed = int(values.isin(list(fixes)).sum())
+    shown = ", ".join(f"{v!r} as {fixed!r}" for v, fixed in list(fixes.items())[:3])
+    note = (
+        f"{changed:,} value(s) in {column} differed from the allowed spelling only in case or spaces "
+        f"and were read as allowed ({shown})."
+    )
+    return values.replace(fixes), note
 
 
 def _counts_column(values: pd.Series, path: Path, column: str) -> pd.Series:
@@ -205,7 +379,9 @@ def _counts_column(values: pd.Series, path: Path, column: str) -> pd.Series:
     not_numbers = values.notna() & numbers.isna()
     if not_numbers.any():
         example = repr(values[not_numbers].iloc[0])[:40]
-        raise InputError(f"text where a number belongs (e.g. {example})", file=path, column=column, rows=_row_numbers(not_numbers))
+        raise InputError(
+            f"text where a number belongs (e.g. {example})", file=path, column=column, rows=_row_numbers(not_numbers)
+        )
     problems = (
         (numbers < 0, "negative count"),
         (np.isfinite(numbers) & (numbers != np.round(numbers)), "count that is not a whole number"),
@@ -213,7 +389,7 @@ def _counts_column(values: pd.Series, path: Path, column: str) -> pd.Series:
     )
     for mask, what in problems:
         if mask.any():
-            raise InputError(f"{what} (e.g. {values[mask].iloc[0]})", file=path, column=column, rows=_row_numbers(mask))
+            raise InputError(f"{what} (e.g. {numbers[mask].iloc[0]:.15g})", file=path, column=column, rows=_row_numbers(mask))
     return numbers
 
 
@@ -245,6 +421,15 @@ def _drop_unusable(frame: pd.DataFrame, config: Config) -> tuple[pd.DataFrame, d
 def _counts(values: pd.Series) -> dict[str, int]:
     """Label -> count, in category order, zeros included."""
     return {str(k): int(v) for k, v in values.value_counts(sort=False).items()}
+
+
+def _ignored_columns(header: list[str]) -> tuple[str, ...]:
+    """A warning naming columns outside the schema: read past, never used."""
+    extra = [repr(c[:40]) for c in header if c not in schema.COLUMNS]
+    if not extra:
+        return ()
+    more = f" and {len(extra) - 5} more" if len(extra) > 5 else ""
+    return (f"column(s) not in the claims schema were ignored: {', '.join(extra[:5])}{more}.",)
 
 
 def _warnings(dropped: dict[str, int]) -> tuple[str, ...]:

@@ -3,6 +3,8 @@
 A failed or interrupted run never touches the previous deliverables: until
 the swap, they are not opened; the swap itself is two renames on one file
 system, and a leftover backup from a killed swap is restored on the next run.
+Because the swap replaces the whole folder, a folder holding anything but a
+previous build (``--out .`` in a project, say) is refused, never replaced.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from reportgen.artifacts import MANIFEST
 from reportgen.errors import InputError
 
 _LOCK = ".{name}.lock"
@@ -27,6 +30,7 @@ def staged_folder(out: Path) -> Iterator[Path]:
     out.parent.mkdir(parents=True, exist_ok=True)
     with _exclusive(out):
         recover(out)
+        _check_replaceable(out)
         stage = Path(tempfile.mkdtemp(prefix=_STAGE_PREFIX.format(name=out.name), dir=out.parent))
         try:
             yield stage
@@ -52,6 +56,19 @@ def _exclusive(out: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _check_replaceable(out: Path) -> None:
+    """The swap replaces ``out`` whole: refuse a file, or a folder of files that a build did not write."""
+    if out.exists() and not out.is_dir():
+        raise InputError("exists and is not a folder", file=out, hint="choose a folder path for --out")
+    if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
+        raise InputError(
+            f"this folder holds files that reportgen did not write (there is no {MANIFEST}), "
+            "and a build replaces the whole folder",
+            file=out,
+            hint="choose a new or empty folder for --out",
+        )
 
 
 def _swap(stage: Path, out: Path) -> None:

@@ -56,7 +56,7 @@ def test_a_failed_build_leaves_the_previous_outputs_untouched(tmp_path, small_fr
     assert run("build", "--data", str(good), "--out", str(out), "--quiet").returncode == 0
     before = {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     bad = tmp_path / "bad.csv"
-    bad.write_text(good.read_text().replace(",verified,", ",Verified,", 1))
+    bad.write_text(good.read_text().replace(",verified,", ",verifed,", 1))
     done = run("build", "--data", str(bad), "--out", str(out))
     assert done.returncode == 2 and "column 'verified_status'" in done.stderr
     assert {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before

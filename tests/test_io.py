@@ -33,14 +33,33 @@ def test_dropped_rows_are_counted_by_reason(tmp_path, small_frame):
 def test_unknown_category_names_file_column_rows_and_allowed_values(tmp_path, small_frame):
     frame = small_frame.copy()
     frame["verified_status"] = frame["verified_status"].astype(object)
-    frame.loc[[2, 9], "verified_status"] = "Verified"
+    frame.loc[[2, 9], "verified_status"] = "verifed"
     path = write_csv(tmp_path / "bad.csv", frame)
     with pytest.raises(InputError) as caught:
         load_dataset(path, Config())
     assert caught.value.message() == (
-        f"error: {path}, column 'verified_status', rows 3, 10: unknown value(s) 'Verified' "
+        f"error: {path}, column 'verified_status', rows 3, 10: unknown value(s) 'verifed' "
         "(allowed values: 'not verified', 'verified')"
     )
+
+
+def test_case_and_spacing_of_categories_are_normalised_with_a_warning(tmp_path, small_frame):
+    frame = small_frame.dropna().copy()
+    for column in ("verified_status", "author_ban_status"):
+        frame[column] = frame[column].astype(object)
+    frame.loc[frame.index[[2, 9]], "verified_status"] = "Verified"
+    frame.loc[frame["author_ban_status"] == "banned", "author_ban_status"] = "banned "
+    frame.loc[frame.index[4], "author_ban_status"] = "Under\u00a0 Review"
+    dataset = load_dataset(write_csv(tmp_path / "sloppy.csv", frame), Config())
+    expected = load_dataset(write_csv(tmp_path / "clean.csv", small_frame.dropna().assign(
+        verified_status=frame["verified_status"].str.lower(),
+        author_ban_status=frame["author_ban_status"].str.split().str.join(" ").str.lower(),
+    )), Config())
+    pd.testing.assert_frame_equal(dataset.frame, expected.frame)
+    notes = dataset.summary.warnings
+    banned = int((frame["author_ban_status"] == "banned ").sum())
+    assert any(n.startswith("2 value(s) in verified_status") and "'Verified' as 'verified'" in n for n in notes)
+    assert any(n.startswith(f"{banned + 1:,} value(s) in author_ban_status") and "'banned ' as 'banned'" in n for n in notes)
 
 
 @pytest.mark.parametrize(

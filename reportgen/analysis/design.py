@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reportgen import schema
+from reportgen.errors import InputError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -78,7 +79,11 @@ class DesignSpec:
 
 
 def design_spec(train: pd.DataFrame, features: tuple[str, ...]) -> DesignSpec:
-    """Learn scaling and reference levels from the training rows."""
+    """Learn scaling and reference levels from the training rows.
+
+    A predictor with one value only is left out (``DesignSpec.constant``);
+    when every predictor is, an ``InputError`` says so.
+    """
     continuous, categorical, constant = [], [], []
     means, sds, levels, reference = {}, {}, {}, {}
     for name in features:
@@ -97,4 +102,10 @@ def design_spec(train: pd.DataFrame, features: tuple[str, ...]) -> DesignSpec:
                 continue
             continuous.append(name)
             means[name], sds[name] = float(train[name].mean()), sd
+    if not continuous and not categorical:
+        raise InputError(
+            f"no predictor varies in the training rows: {', '.join(constant)} each hold one value only",
+            column=constant[0] if constant else None,
+            hint="the model needs at least one predictor with two or more values",
+        )
     return DesignSpec(tuple(continuous), tuple(categorical), levels, reference, means, sds, tuple(constant))

@@ -31,7 +31,10 @@ def split_data(frame: pd.DataFrame, config: Config, source: str = "data") -> Spl
     Raises
     ------
     InputError
-        A class has too few rows to appear in both parts.
+        A class has fewer than ``MIN_PER_CLASS`` usable rows (with the test
+        share of at least 0.05 that config allows, both parts then hold both
+        classes), no predictor varies, or the test part would be smaller than
+        the number of classes.
     """
     from sklearn.model_selection import train_test_split
 
@@ -44,8 +47,33 @@ def split_data(frame: pd.DataFrame, config: Config, source: str = "data") -> Spl
             f"{counts['other']} other usable rows; each needs at least {MIN_PER_CLASS}",
             file=source,
             column=m.target,
+            hint=_too_few_hint(frame, m.target),
         )
-    train, test, y_train, y_test = train_test_split(
-        frame, y, test_size=m.test_size, stratify=y, random_state=m.seed
-    )
+    _refuse_constant_predictors(frame, config, source)
+    try:
+        train, test, y_train, y_test = train_test_split(frame, y, test_size=m.test_size, stratify=y, random_state=m.seed)
+    except ValueError as exc:  # sklearn: a test part smaller than the number of classes
+        raise InputError(
+            f"too few rows for a stratified split: {exc}", file=source, column=m.target, hint="add rows, or raise model.test_size"
+        ) from None
     return Split(train, test, y_train, y_test)
+
+
+def _too_few_hint(frame: pd.DataFrame, target: str) -> str:
+    """What the user can do next."""
+    if frame.empty:
+        return "no usable row is left once rows with missing values are dropped; run 'reportgen validate' to see why"
+    return f"the model learns from both classes of '{target}'; run 'reportgen validate' to see the counts"
+
+
+def _refuse_constant_predictors(frame: pd.DataFrame, config: Config, source: str) -> None:
+    """One predictor with one value is left out later, with a warning; all of them leave nothing to model."""
+    m = config.model
+    candidates = list(dict.fromkeys((*m.predictors, *m.extra_candidates)))
+    if all(frame[c].nunique() < 2 for c in candidates):
+        raise InputError(
+            f"no predictor varies: {', '.join(candidates)} each hold one value in every usable row",
+            file=source,
+            column=candidates[0],
+            hint="the model needs at least one predictor with two or more values",
+        )
