@@ -70,6 +70,9 @@ def build(
     previous = None if force else PreviousBuild.read(out)
     keys = build_keys(sha256_of(data), config) if data.is_file() else None
     if previous and keys and previous.keys == keys and previous.intact():
+        from reportgen.staging import tidy
+
+        tidy(out)
         results = load_results(out / RESULTS)
         return BuildReport(out, results, (), (), {}, tuple(previous.manifest["outputs"]), unchanged=True)
     reusable = previous if previous and keys and previous.keys and previous.keys.analysis == keys.analysis else None

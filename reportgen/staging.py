@@ -90,3 +90,10 @@ def recover(out: Path) -> None:
             backup.rename(out)
     for stale in out.parent.glob(_STAGE_PREFIX.format(name=out.name) + "*"):
         shutil.rmtree(stale, ignore_errors=True)
+
+
+def tidy(out: Path) -> None:
+    """Clear what a killed run left beside ``out``; refused, like a build, while another run holds it."""
+    out = out.resolve()
+    with _exclusive(out):
+        recover(out)

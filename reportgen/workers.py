@@ -121,6 +121,7 @@ class _Child:
 
 def _report(call: Callable[[], Any], conn: Any) -> None:
     """Child side: run, then send (True, (seconds, value)) or (False, exception)."""
+    _die_with_parent()
     try:
         conn.send((True, _timed(call)))
     except BaseException as exc:  # every failure must reach the parent, whatever its type
@@ -164,15 +165,32 @@ class RenderWorker:
 
 
 def _serve(conn: Any) -> None:
-    """Worker side: warm up, then render each job until told to stop."""
+    """Worker side: warm up, then render each job until told to stop (or the main process is gone)."""
+    _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C and stops us
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # exit cleanly: daemonic children are ended too
     _warm_up()
-    while (job := conn.recv()) is not None:
-        try:
-            conn.send((True, render_outputs(*job)))
-        except BaseException as exc:  # sent back and raised in the main process
-            conn.send((False, exc))
+    try:
+        while (job := conn.recv()) is not None:
+            try:
+                conn.send((True, render_outputs(*job)))
+            except Exception as exc:  # sent back and raised in the main process
+                conn.send((False, exc))
+    except (EOFError, BrokenPipeError):
+        pass  # the main process went away: nothing left to render for
+
+
+def _die_with_parent() -> None:
+    """Have Linux end this process when its parent dies, so a killed build leaves no orphan writing files."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import os
+
+    parent = os.getppid()
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
 
 
 def _warm_up() -> None:
