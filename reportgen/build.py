@@ -62,26 +62,28 @@ def build(
     """
     from reportgen.artifacts import RESULTS, load_results
     from reportgen.incremental import PreviousBuild, build_keys
-    from reportgen.io import sha256_of
+    from reportgen.io import check_file, sha256_of
 
     data = Path(data)
     out = Path(out) if out is not None else default_out(data)
     progress = progress or Progress(quiet=True)
+    check_file(data)  # before hashing: a missing, foreign or oversized file is refused at once
+    input_sha256 = sha256_of(data)
+    keys = build_keys(input_sha256, config)
     previous = None if force else PreviousBuild.read(out)
-    keys = build_keys(sha256_of(data), config) if data.is_file() else None
-    if previous and keys and previous.keys == keys and previous.intact():
+    if previous and previous.keys == keys and previous.intact():
         from reportgen.staging import tidy
 
         tidy(out)
         results = load_results(out / RESULTS)
         return BuildReport(out, results, (), (), {}, tuple(previous.manifest["outputs"]), unchanged=True)
-    reusable = previous if previous and keys and previous.keys and previous.keys.analysis == keys.analysis else None
+    reusable = previous if previous and previous.keys and previous.keys.analysis == keys.analysis else None
     if reusable and not reusable.intact(reusable.analysis_files()):
         reusable = None
-    return _build_into(data, out, config, progress, keys, previous, reusable)
+    return _build_into(data, input_sha256, out, config, progress, keys, previous, reusable)
 
 
-def _build_into(data, out, config, progress, keys, previous, reusable) -> BuildReport:
+def _build_into(data, input_sha256, out, config, progress, keys, previous, reusable) -> BuildReport:
     """Compute (or reuse) the results, render in the worker, record; all in a staged folder."""
     from reportgen.artifacts import write_manifest, write_results
     from reportgen.render import PROMISED
@@ -89,7 +91,7 @@ def _build_into(data, out, config, progress, keys, previous, reusable) -> BuildR
     from reportgen.workers import render_worker
 
     with render_worker() as worker, staged_folder(out) as stage:
-        results = _reuse_analysis(reusable, stage, progress) if reusable else _analyse(data, config, progress, previous)
+        results = _reuse_analysis(reusable, stage, progress) if reusable else _analyse(data, input_sha256, config, progress, previous)
         with progress.stage("figures and documents"):
             outcome = worker.render(results, config, stage, draw_figures=not reusable)
         results = outcome.results
@@ -98,18 +100,18 @@ def _build_into(data, out, config, progress, keys, previous, reusable) -> BuildR
         not_built = tuple(f for f in PROMISED if f not in outcome.written)
         reused = tuple(reusable.analysis_files()) if reusable else ()
         timings = {**progress.timings, **outcome.timings}
-        extra = {"keys": dataclasses.asdict(keys) if keys else None, "reused": list(reused), "not_built": list(not_built)}
+        extra = {"keys": dataclasses.asdict(keys), "reused": list(reused), "not_built": list(not_built)}
         write_manifest(stage, results, config, timings, extra)
     return BuildReport(out, results, outcome.written, not_built, timings, reused)
 
 
-def _analyse(data: Path, config: Config, progress: Progress, previous) -> AnalysisResults:
+def _analyse(data: Path, input_sha256: str, config: Config, progress: Progress, previous) -> AnalysisResults:
     """Fit from scratch; compare with the earlier build when there is one."""
     from reportgen.artifacts import RESULTS, load_results
     from reportgen.comparison import compare
     from reportgen.pipeline import analyse_file
 
-    results = analyse_file(data, config, progress)
+    results = analyse_file(data, config, progress, input_sha256)
     if previous and (previous.folder / RESULTS).is_file():
         try:
             results = dataclasses.replace(results, previous=compare(load_results(previous.folder / RESULTS), results))

@@ -188,9 +188,10 @@ def forest(r: AnalysisResults, path: Path) -> FigureInfo:
     effects = r.model.ranked_effects()[::-1]
     ref = r.model.reference_levels
     labels = [term_label(t.term, ref) + (" (per SD)" if t.kind == "continuous" else "") for t in effects]
-    lows = [t.or_per_sd_ci_low if t.kind == "continuous" else t.or_ci_low for t in effects]
-    highs = [t.or_per_sd_ci_high if t.kind == "continuous" else t.or_ci_high for t in effects]
-    points = [t.comparable_or for t in effects]
+    lows = [_clip(t.or_per_sd_ci_low if t.kind == "continuous" else t.or_ci_low) for t in effects]
+    highs = [_clip(t.or_per_sd_ci_high if t.kind == "continuous" else t.or_ci_high) for t in effects]
+    points = [_clip(t.comparable_or) for t in effects]
+    clipped = any(v in (1 / OR_AXIS_LIMIT, OR_AXIS_LIMIT) for v in lows + highs)
     with _figure(path, (6.4, 1.2 + 0.42 * len(effects))) as ax:
         ys = range(len(effects))
         ax.errorbar(points, ys, xerr=[[p - lo for p, lo in zip(points, lows)], [hi - p for p, hi in zip(points, highs)]], fmt="o", color=PALETTE[0], capsize=3)
@@ -202,7 +203,19 @@ def forest(r: AnalysisResults, path: Path) -> FigureInfo:
         ax.set_title("Effects on comparable scales", loc="left")
     top = [f"{lab}: {fmt_or(p)} (95% CI {fmt_ci(lo, hi)})" for lab, p, lo, hi in list(zip(labels, points, lows, highs))[::-1][:3]]
     alt = "Forest plot of odds ratios with 95% intervals, strongest first: " + "; ".join(top) + "."
-    return FigureInfo(path.name, "Odds ratios", alt, "Continuous predictors per standard deviation, categories against their reference level.")
+    caption = "Continuous predictors per standard deviation, categories against their reference level."
+    if clipped:
+        caption += f" Intervals beyond {fmt_or(1 / OR_AXIS_LIMIT)}–{fmt_or(OR_AXIS_LIMIT)} (separation) are cut at the edge."
+    return FigureInfo(path.name, "Odds ratios", alt, caption)
+
+
+#: The forest plot's axis stops here: a separated fit's odds ratios run to 1e300.
+OR_AXIS_LIMIT = 1_000.0
+
+
+def _clip(x: float) -> float:
+    """An odds ratio held inside the plotted range."""
+    return min(max(x, 1 / OR_AXIS_LIMIT), OR_AXIS_LIMIT)
 
 
 def _readable_log_ticks(ax: Axes, low: float, high: float) -> None:

@@ -61,6 +61,7 @@ class Dataset:
 
     frame: pd.DataFrame
     summary: DataSummary
+    path: Path | None = None  # the file as the user named it, for error messages
 
 
 def sha256_of(path: Path) -> str:
@@ -82,7 +83,7 @@ def analysed_columns(config: Config) -> tuple[str, ...]:
     return tuple(c for c in schema.REQUIRED if c in wanted)
 
 
-def load_dataset(path: Path | str, config: Config) -> Dataset:
+def load_dataset(path: Path | str, config: Config, sha256: str | None = None) -> Dataset:
     """Read, check and clean the CSV.
 
     Parameters
@@ -91,6 +92,8 @@ def load_dataset(path: Path | str, config: Config) -> Dataset:
         The claims CSV.
     config : Config
         Names the target, predictors and candidates to read.
+    sha256 : str, optional
+        The file's sha256 when the caller has it already (a build hashes first).
 
     Returns
     -------
@@ -103,7 +106,7 @@ def load_dataset(path: Path | str, config: Config) -> Dataset:
         The file cannot be read as the claims CSV, or a value breaks the schema.
     """
     path = Path(path)
-    _check_file(path)
+    check_file(path)
     columns = analysed_columns(config)
     header = _header(path)
     raw = _read(path, header, columns)
@@ -115,7 +118,7 @@ def load_dataset(path: Path | str, config: Config) -> Dataset:
         raise _nothing_usable(path, missing_by_column, len(raw))
     summary = DataSummary(
         source=path.name,
-        sha256=sha256_of(path),
+        sha256=sha256 or sha256_of(path),
         rows_read=len(raw),
         rows_used=len(frame),
         rows_dropped=sum(dropped.values()),
@@ -127,7 +130,7 @@ def load_dataset(path: Path | str, config: Config) -> Dataset:
         modified=dt.date.fromtimestamp(path.stat().st_mtime).isoformat(),
         warnings=(*_ignored_columns(header), *notes, *_warnings(dropped)),
     )
-    return Dataset(frame=frame, summary=summary)
+    return Dataset(frame=frame, summary=summary, path=path)
 
 
 def max_input_bytes() -> int:
@@ -160,7 +163,7 @@ def _size(n: int) -> str:
     return f"{n} bytes"
 
 
-def _check_file(path: Path) -> None:
+def check_file(path: Path) -> None:
     """Refuse what is not a readable, non-empty text file of a size this machine can take."""
     if not path.exists():
         raise InputError("file not found", file=path, hint="check the path passed to --data")

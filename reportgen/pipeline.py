@@ -39,7 +39,7 @@ def analyse(dataset: Dataset, config: Config, progress: Progress | None = None) 
     with progress.stage("explore", rows):
         exploration = explore(dataset.frame, config)
     with progress.stage("split", rows):
-        split = split_data(dataset.frame, config, dataset.summary.source)
+        split = split_data(dataset.frame, config, str(dataset.path or dataset.summary.source))
     with progress.stage("assumptions", len(split.y_train)):
         candidates = tuple(dict.fromkeys((*m.predictors, *m.extra_candidates)))
         wide = design_spec(split.train, candidates)
@@ -68,9 +68,9 @@ def analyse(dataset: Dataset, config: Config, progress: Progress | None = None) 
     return AnalysisResults(dataset.summary, exploration, assumptions, model, evaluation, method_comparison=method_comparison)
 
 
-def analyse_file(path: Path | str, config: Config, progress: Progress | None = None) -> AnalysisResults:
-    """Load the CSV, then ``analyse`` it."""
+def analyse_file(path: Path | str, config: Config, progress: Progress | None = None, sha256: str | None = None) -> AnalysisResults:
+    """Load the CSV (``sha256`` when already known), then ``analyse`` it."""
     progress = progress or Progress(quiet=True)
     with progress.stage("load"):
-        dataset = load_dataset(path, config)
+        dataset = load_dataset(path, config, sha256)
     return analyse(dataset, config, progress)

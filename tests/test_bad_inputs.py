@@ -47,7 +47,7 @@ class Case:
     name: str
     make: Callable[[Path, pd.DataFrame], Path]
     status: int
-    message: str = ""  # the exact stderr line ({file}, {name} filled in); a trailing "…" means "starts with"
+    message: str = ""  # the exact stderr line ({file} filled in); a trailing "…" means "starts with"
     warning: str = ""  # for exit 0: a substring of one of results.json's data or model warnings
     env: dict[str, str] = field(default_factory=dict)
     check: Callable[[dict, dict], None] | None = None  # more assertions on results.json (and the previous one) for exit 0
@@ -256,14 +256,14 @@ CATALOGUE = [
          "error: {file}, column 'author_ban_status', rows 4, 5: unknown value(s) 'suspended' "
          "(allowed values: 'active', 'under review', 'banned')"),
     Case("all rows one class", _with(lambda f: f.assign(verified_status="not verified")), 2,
-         "error: {name}, column 'verified_status': too few rows to model: 0 'verified' and …"),
+         "error: {file}, column 'verified_status': too few rows to model: 0 'verified' and …"),
     Case("fewer rows than the model needs", _with(lambda f: f.dropna().head(30)), 2,
-         "error: {name}, column 'verified_status': too few rows to model: …"),
+         "error: {file}, column 'verified_status': too few rows to model: …"),
     Case("ten rows per class, just enough", _with(_ten_per_class), 0, check=_fewest_rows_still_model),
     Case("a predictor with one value only", _with(lambda f: f.assign(author_ban_status="active")), 0,
          warning="'author_ban_status' has one value only in the training rows and was left out", check=_one_value_left_out),
     Case("no predictor varies", _with(_nothing_varies), 2,
-         "error: {name}, column 'video_duration_sec': no predictor varies: video_duration_sec, claim_status, …"),
+         "error: {file}, column 'video_duration_sec': no predictor varies: video_duration_sec, claim_status, …"),
     Case("every row missing a predictor", _with(lambda f: f.assign(video_view_count=pd.NA)), 2,
          f"error: {{file}}, column 'video_view_count': every one of the {ROWS:,} rows is missing a value here ({PROVENANCE_HINT})"),
     Case("no row usable, each missing another value", _with(_each_row_misses_one), 2,
@@ -366,7 +366,7 @@ def _assert_refused(case: Case, o: Outcome) -> None:
     """One error line with the expected wording; the previous build byte-identical."""
     line = o.done.stderr.strip()
     assert "\n" not in line
-    expected = case.message.format(file=o.data, name=o.data.name)
+    expected = case.message.format(file=o.data)
     if expected.endswith("…"):
         head, *middle = expected.removesuffix("…").split("…")
         assert line.startswith(head), line

@@ -109,14 +109,14 @@ def test_a_second_run_into_the_same_folder_is_refused_while_the_first_runs(previ
         first.wait()
 
 
-def test_a_held_lock_refuses_a_build_before_it_reads_anything(previous, tmp_path):
+def test_a_held_lock_refuses_even_an_unchanged_rebuild(previous, tmp_path):
     lock_path = previous.parent / f".{previous.name}.lock"
     with lock_path.open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        done = cli("build", "--data", str(tmp_path / "missing.csv"), "--out", str(previous))
+        done = cli("build", "--data", str(tmp_path / "small.csv"), "--out", str(previous))
     assert done.returncode == 2 and "another reportgen run is writing to this folder" in done.stderr
-    done = cli("build", "--data", str(tmp_path / "missing.csv"), "--out", str(previous))
-    assert done.returncode == 2 and "file not found" in done.stderr  # released: the run gets as far as the data
+    done = cli("build", "--data", str(tmp_path / "small.csv"), "--out", str(previous))
+    assert done.returncode == 0 and done.stdout.startswith("unchanged:")  # released: the same data reuse the build
 
 
 def _tree(folder: Path, marker: str) -> Path:
@@ -171,7 +171,8 @@ def test_a_folder_of_other_files_is_never_replaced_by_a_build(tmp_path):
 def test_a_file_given_as_the_output_folder_is_refused(tmp_path):
     target = tmp_path / "report.pdf"
     target.write_bytes(b"%PDF-1.7 mine")
-    done = cli("build", "--data", str(tmp_path / "missing.csv"), "--out", str(target))
+    data = synthetic.write_csv(tmp_path / "d.csv", rows=2_000, seed=1)
+    done = cli("build", "--data", str(data), "--out", str(target))
     assert done.returncode == 2
     assert done.stderr.strip() == f"error: {target}: exists and is not a folder (choose a folder path for --out)"
     assert target.read_bytes() == b"%PDF-1.7 mine"
