@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reportgen import schema
 from reportgen.config import Config
 from reportgen.io import Dataset, load_dataset
 from reportgen.progress import Progress
@@ -39,7 +40,9 @@ def analyse(dataset: Dataset, config: Config, progress: Progress | None = None) 
     with progress.stage("explore", rows):
         exploration = explore(dataset.frame, config)
     with progress.stage("split", rows):
-        split = split_data(dataset.frame, config, str(dataset.path or dataset.summary.source))
+        # The model never reads the transcriptions: leave the largest column out of every copy.
+        modelled = dataset.frame.drop(columns=[schema.TRANSCRIPTION], errors="ignore")
+        split = split_data(modelled, config, str(dataset.path or dataset.summary.source))
     with progress.stage("assumptions", len(split.y_train)):
         candidates = tuple(dict.fromkeys((*m.predictors, *m.extra_candidates)))
         wide = design_spec(split.train, candidates)
@@ -64,7 +67,7 @@ def analyse(dataset: Dataset, config: Config, progress: Progress | None = None) 
         scores = classifier.predict_proba(test)[:, 1]
         evaluation = evaluate(split.y_test, scores, m.threshold)
     with progress.stage("method note", rows):
-        method_comparison = compare_methods(dataset.frame, split, spec, scores, evaluation, config)
+        method_comparison = compare_methods(modelled, split, spec, scores, evaluation, config)
     return AnalysisResults(dataset.summary, exploration, assumptions, model, evaluation, method_comparison=method_comparison)
 
 

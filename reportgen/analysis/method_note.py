@@ -117,7 +117,7 @@ def _upsampled_first(frame: pd.DataFrame, spec: DesignSpec, config: Config) -> t
     idx_min, idx_maj = np.flatnonzero(y == minority), np.flatnonzero(y != minority)
     extra = rng.choice(idx_min, size=len(idx_maj) - len(idx_min), replace=True)
     origin = np.concatenate([np.arange(len(y)), extra])  # source row of every upsampled row
-    upsampled = frame.iloc[origin].reset_index(drop=True)
+    upsampled = frame[list(spec.features)].iloc[origin].reset_index(drop=True)  # only what the model reads
     train_pos, test_pos = train_test_split(
         np.arange(len(origin)), test_size=m.test_size, stratify=y[origin], random_state=m.seed
     )
