@@ -19,12 +19,11 @@ from reportgen.results import AnalysisResults
 
 @dataclass(frozen=True)
 class BuildReport:
-    """What a build wrote, what it reused, and what it could not write yet."""
+    """What a build wrote and what it reused."""
 
     out: Path
     results: AnalysisResults
     written: tuple[str, ...]
-    not_built: tuple[str, ...]
     timings: dict[str, float]
     reused: tuple[str, ...] = ()
     unchanged: bool = False
@@ -76,7 +75,7 @@ def build(
 
         tidy(out)
         results = load_results(out / RESULTS)
-        return BuildReport(out, results, (), (), {}, tuple(previous.manifest["outputs"]), unchanged=True)
+        return BuildReport(out, results, (), {}, tuple(previous.manifest["outputs"]), unchanged=True)
     reusable = previous if previous and previous.keys and previous.keys.analysis == keys.analysis else None
     if reusable and not reusable.intact(reusable.analysis_files()):
         reusable = None
@@ -86,7 +85,6 @@ def build(
 def _build_into(data, input_sha256, out, config, progress, keys, previous, reusable) -> BuildReport:
     """Compute (or reuse) the results, render in the worker, record; all in a staged folder."""
     from reportgen.artifacts import write_manifest, write_results
-    from reportgen.render import PROMISED
     from reportgen.staging import staged_folder
     from reportgen.workers import render_worker
 
@@ -97,12 +95,11 @@ def _build_into(data, input_sha256, out, config, progress, keys, previous, reusa
         results = outcome.results
         if not reusable:
             write_results(stage, results)
-        not_built = tuple(f for f in PROMISED if f not in outcome.written)
         reused = tuple(reusable.analysis_files()) if reusable else ()
         timings = {**progress.timings, **outcome.timings}
-        extra = {"keys": dataclasses.asdict(keys), "reused": list(reused), "not_built": list(not_built)}
+        extra = {"keys": dataclasses.asdict(keys), "reused": list(reused)}
         write_manifest(stage, results, config, timings, extra)
-    return BuildReport(out, results, outcome.written, not_built, timings, reused)
+    return BuildReport(out, results, outcome.written, timings, reused)
 
 
 def _analyse(data: Path, input_sha256: str, config: Config, progress: Progress, previous) -> AnalysisResults:

@@ -107,7 +107,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _say_built(report) -> None:
-    """One line of what was written, one of what was not, one of the headline numbers."""
+    """One line of what was written, one of the headline numbers."""
     from reportgen.formatters import fmt_pct, fmt_rate
 
     e = report.results.evaluation
@@ -117,8 +117,6 @@ def _say_built(report) -> None:
     if report.reused:
         print(f"reused the computed results and figures of the last build ({len(report.reused)} files)")
     print(f"wrote {report.out}: results.json, manifest.json, figures/" + "".join(f", {f}" for f in report.written))
-    if report.not_built:
-        print("not built yet: " + ", ".join(report.not_built))
     print(
         f"accuracy {fmt_pct(e.accuracy)} (baseline {fmt_pct(e.baseline_accuracy)}), precision {fmt_pct(e.precision)}, "
         f"recall {fmt_pct(e.recall)}, ROC AUC {fmt_rate(e.roc_auc)}"

@@ -124,6 +124,17 @@ def _fmt(x: float) -> str:
     return "infinite" if math.isinf(x) else f"{x:.2f}"
 
 
+def _largest(vif: dict[str, float]) -> tuple[str, float]:
+    """The predictor with the largest VIF, and that VIF."""
+    worst = max(vif, key=vif.get)
+    return worst, vif[worst]
+
+
+def _vif_value(vif: float) -> float | str:
+    """A VIF as results.json records it: rounded, or "inf" for a perfect copy."""
+    return "inf" if math.isinf(vif) else round(vif, 4)
+
+
 @check
 def binary_outcome(ctx: CheckContext, config: Config) -> CheckResult:
     """The target takes exactly two values."""
@@ -154,8 +165,7 @@ def independent_observations(ctx: CheckContext, config: Config) -> CheckResult:
 def multicollinearity_candidates(ctx: CheckContext, config: Config) -> CheckResult:
     """VIF of every candidate predictor, before the screening rule."""
     c, limits = ctx.collinearity, config.checks
-    worst = max(c.vif, key=c.vif.get)
-    top = c.vif[worst]
+    worst, top = _largest(c.vif)
     status = "fail" if top > limits.vif_severe else "warn" if top > limits.vif_limit else "pass"
     rule = (
         f"rule: leave out the largest VIF while any exceeds {limits.vif_limit:g}; left out: {', '.join(c.dropped)}"
@@ -165,7 +175,7 @@ def multicollinearity_candidates(ctx: CheckContext, config: Config) -> CheckResu
     return CheckResult(
         "No severe multicollinearity (candidates)",
         status,
-        "inf" if math.isinf(top) else round(top, 4),
+        _vif_value(top),
         f"largest VIF {_fmt(top)} ({worst}); {len(c.high_pairs)} pair(s) with |r| ≥ {limits.correlation_limit:g}; {rule}",
     )
 
@@ -174,8 +184,7 @@ def multicollinearity_candidates(ctx: CheckContext, config: Config) -> CheckResu
 def multicollinearity_model(ctx: CheckContext, config: Config) -> CheckResult:
     """VIF of the predictors that were modelled, after the screening."""
     c, limits = ctx.collinearity, config.checks
-    worst = max(c.vif_after, key=c.vif_after.get)
-    top = c.vif_after[worst]
+    worst, top = _largest(c.vif_after)
     kept = set(ctx.spec.features)
     pairs = [p for p in c.high_pairs if p[0] in kept and p[1] in kept]
     status = "pass" if top <= limits.vif_limit and not pairs else "warn"
@@ -183,7 +192,7 @@ def multicollinearity_model(ctx: CheckContext, config: Config) -> CheckResult:
     return CheckResult(
         "No severe multicollinearity (model)",
         status,
-        "inf" if math.isinf(top) else round(top, 4),
+        _vif_value(top),
         f"largest VIF {_fmt(top)} ({worst}); correlated pairs kept: {pair_text}",
     )
 
@@ -195,7 +204,7 @@ def outliers(ctx: CheckContext, config: Config) -> CheckResult:
     total = sum(o.count for o in modelled)
     worst = max(modelled, key=lambda o: o.share, default=None)
     detail = (
-        f"{total} values beyond 1.5 IQR; most in {worst.column} ({worst.share:.1%}); "
+        f"{total:,} values beyond 1.5 IQR; most in {worst.column} ({worst.share:.1%}); "
         "kept: they are real, heavy-tailed counts, and effects are read per SD"
         if worst
         else "no continuous predictor"
