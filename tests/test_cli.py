@@ -61,3 +61,43 @@ def test_a_failed_build_leaves_the_previous_outputs_untouched(tmp_path, small_fr
     assert done.returncode == 2 and "column 'verified_status'" in done.stderr
     assert {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["good.csv", "bad.csv", "out", ".out.lock"])
+
+
+HEAVY = ("pandas", "numpy", "scipy", "sklearn", "statsmodels", "matplotlib", "weasyprint", "pptx", "jinja2")
+
+
+def test_importing_the_command_line_loads_no_heavy_library():
+    probe = f"import sys, reportgen.cli, reportgen.build; print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+class _Terminal:
+    """A stream that says it is a terminal, recording what it is sent."""
+
+    def __init__(self, tty: bool) -> None:
+        self.tty, self.text = tty, ""
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, text: str) -> None:
+        self.text += text
+
+    def flush(self) -> None:
+        pass
+
+
+def test_progress_names_each_stage_with_its_rows_only_on_a_terminal_and_never_when_quiet():
+    from reportgen.progress import Progress
+
+    shown = {}
+    for label, stream, quiet in (("tty", _Terminal(True), False), ("pipe", _Terminal(False), False), ("quiet", _Terminal(True), True)):
+        progress = Progress(quiet=quiet, stream=stream)
+        with progress.stage("model", 14_313):
+            pass
+        shown[label] = stream.text
+        assert set(progress.timings) == {"model"}  # timed whether or not anything is shown
+    assert shown["tty"].startswith("model (14,313 rows)…") and shown["tty"].endswith("s\n")
+    assert shown["pipe"] == "" and shown["quiet"] == ""
