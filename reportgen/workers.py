@@ -29,6 +29,10 @@ from reportgen.config import Config
 from reportgen.results import AnalysisResults
 
 
+#: Forking is what makes the worker cheap (no re-import); where it is missing, all runs in one process.
+CAN_FORK = "fork" in multiprocessing.get_all_start_methods()
+
+
 @dataclass(frozen=True)
 class RenderOutcome:
     """What rendering produced: results with their figures, files written, seconds per stage."""
@@ -69,6 +73,8 @@ def run_in_parallel(calls: list[tuple[str, Callable[[], Any]]]) -> dict[str, tup
     dict
         Name -> (seconds the call took, what it returned); a child's value comes back pickled.
     """
+    if not CAN_FORK:
+        return {name: _timed(call) for name, call in calls}
     children = [_Child(name, call) for name, call in calls[1:]]
     try:
         outcomes = {calls[0][0]: _timed(calls[0][1])} if calls else {}
@@ -208,10 +214,19 @@ def _warm_up() -> None:
     weasyprint.HTML(string="<p style='font-family: DejaVu Sans'>warm <b>up</b></p>").write_pdf()
 
 
+class _InProcess:
+    """The worker's interface, rendering in this process (where fork is not available)."""
+
+    render = staticmethod(render_outputs)
+
+    def close(self) -> None:
+        """Nothing to stop."""
+
+
 @contextmanager
-def render_worker() -> Iterator[RenderWorker]:
+def render_worker() -> Iterator[RenderWorker | _InProcess]:
     """A render worker for the length of a build, always stopped afterwards."""
-    worker = RenderWorker()
+    worker = RenderWorker() if CAN_FORK else _InProcess()
     try:
         yield worker
     finally:

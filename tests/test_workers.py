@@ -31,3 +31,28 @@ def test_a_failure_in_a_child_is_raised_in_the_caller_unchanged():
 def test_a_child_that_dies_is_an_error_not_a_hang():
     with pytest.raises(RuntimeError, match="stopped unexpectedly"):
         run_in_parallel([("here", lambda: None), ("there", lambda: os._exit(3))])
+
+
+def test_without_fork_everything_runs_in_this_process(monkeypatch, tmp_path):
+    from reportgen import workers
+
+    monkeypatch.setattr(workers, "CAN_FORK", False)
+    marker = tmp_path / "pid"
+    outcomes = run_in_parallel([("here", lambda: 1), ("there", lambda: marker.write_text(str(os.getpid())) and os.getpid())])
+    assert outcomes["there"][1] == os.getpid()
+    with workers.render_worker() as worker:
+        assert isinstance(worker, workers._InProcess)
+
+
+def test_a_build_without_fork_writes_the_same_files(monkeypatch, tmp_path):
+    from reportgen import workers
+    from reportgen.build import build
+    from reportgen.config import Config
+    from reportgen.synthetic import write_csv
+
+    data = write_csv(tmp_path / "d.csv", rows=2_000, seed=3)
+    forked = build(data, tmp_path / "forked", Config())
+    monkeypatch.setattr(workers, "CAN_FORK", False)
+    single = build(data, tmp_path / "single", Config())
+    assert single.written == forked.written
+    assert (tmp_path / "single" / "results.json").read_text() == (tmp_path / "forked" / "results.json").read_text()
