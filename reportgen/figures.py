@@ -188,8 +188,8 @@ def forest(r: AnalysisResults, path: Path) -> FigureInfo:
     effects = r.model.ranked_effects()[::-1]
     ref = r.model.reference_levels
     labels = [term_label(t.term, ref) + (" (per SD)" if t.kind == "continuous" else "") for t in effects]
-    lows = [_clip(t.or_per_sd_ci_low if t.kind == "continuous" else t.or_ci_low) for t in effects]
-    highs = [_clip(t.or_per_sd_ci_high if t.kind == "continuous" else t.or_ci_high) for t in effects]
+    lows = [_clip(t.comparable_ci[0]) for t in effects]
+    highs = [_clip(t.comparable_ci[1]) for t in effects]
     points = [_clip(t.comparable_or) for t in effects]
     clipped = any(v in (1 / OR_AXIS_LIMIT, OR_AXIS_LIMIT) for v in lows + highs)
     with _figure(path, (6.4, 1.2 + 0.42 * len(effects))) as ax:

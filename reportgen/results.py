@@ -128,6 +128,13 @@ class Term:
             return None
         return self.or_per_sd if self.kind == "continuous" else self.odds_ratio
 
+    @property
+    def comparable_ci(self) -> tuple[float, float]:
+        """The 95 % interval that goes with ``comparable_or`` (per SD for a continuous term)."""
+        if self.kind == "continuous" and self.or_per_sd_ci_low is not None and self.or_per_sd_ci_high is not None:
+            return self.or_per_sd_ci_low, self.or_per_sd_ci_high
+        return self.or_ci_low, self.or_ci_high
+
 
 @dataclass(frozen=True)
 class ModelFit:

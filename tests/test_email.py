@@ -45,7 +45,7 @@ class Recorder:
 def smtp_server(request):
     from aiosmtpd.controller import Controller
 
-    handlers, controllers = [], []
+    controllers = []
 
     def start(handler, **options):
         controller = Controller(handler, hostname="127.0.0.1", port=_free_port(), **options)

@@ -126,8 +126,8 @@ def width_pt(text: str, bold: bool, size_pt: float) -> float:
 def wrapped_lines(paragraph, width: float) -> int:
     """Greedy wrap of a paragraph's runs at spaces; a word wider than the line gets its own line(s)."""
     words = [(w, bool(r.font.bold), r.font.size.pt) for r in paragraph.runs for w in r.text.split()]
-    lines, used = 1 if words else 1, 0.0
-    for i, (word, bold, size) in enumerate(words):
+    lines, used = 1, 0.0
+    for word, bold, size in words:
         w = width_pt(word, bold, size)
         space = width_pt(" ", bold, size) if used else 0.0
         if used and used + space + w > width:

@@ -11,7 +11,7 @@ import pytest
 
 from reportgen.config import Config
 from reportgen.formatters import fmt_ci, fmt_or, fmt_pct, in_words
-from reportgen.narrative.leadership import SECTION_TITLES, build_summary, interval, summary_html, summary_text
+from reportgen.narrative.leadership import SECTION_TITLES, build_summary, summary_html, summary_text
 
 #: Statistical words a leadership reader should not meet (the issue's list, and their close kin).
 JARGON = (
@@ -150,7 +150,7 @@ def test_technical_quotes_metrics_odds_ratios_with_intervals_and_verdicts(any_re
     e, text = any_results.evaluation, body_text(build_summary(any_results, Config(), "technical"))
     assert f"Accuracy: {fmt_pct(e.accuracy)}" in text
     assert f"precision {fmt_pct(e.precision)}" in text and f"recall {fmt_pct(e.recall)}" in text
-    quoted = [t for t in any_results.model.ranked_effects() if f"OR {fmt_or(t.comparable_or)} (95% CI {fmt_ci(*interval(t))})" in text]
+    quoted = [t for t in any_results.model.ranked_effects() if f"OR {fmt_or(t.comparable_or)} (95% CI {fmt_ci(*t.comparable_ci)})" in text]
     assert len(quoted) >= 2
     for status in {c.status for c in any_results.assumptions.checks}:
         assert f"{status.capitalize()}:" in text

@@ -27,7 +27,6 @@ def evaluate(y_test: np.ndarray, scores: np.ndarray, threshold: float) -> Evalua
     threshold : float
         Probability at or above which a row is called positive.
     """
-    import numpy as np
     from sklearn.metrics import average_precision_score, precision_recall_curve, roc_auc_score, roc_curve
 
     predicted = (scores >= threshold).astype(int)

@@ -248,15 +248,8 @@ class _Facts:
 
     def matters(self, t: Term) -> bool:
         """The 95 % interval of the comparable odds ratio leaves out 1."""
-        low, high = interval(t)
+        low, high = t.comparable_ci
         return not (low <= 1.0 <= high)
-
-
-def interval(t: Term) -> tuple[float, float]:
-    """The 95 % interval that goes with ``t.comparable_or`` (per SD for continuous terms)."""
-    if t.kind == "continuous" and t.or_per_sd_ci_low is not None and t.or_per_sd_ci_high is not None:
-        return t.or_per_sd_ci_low, t.or_per_sd_ci_high
-    return t.or_ci_low, t.or_ci_high
 
 
 def _how_much(odds_ratio: float) -> str:
@@ -431,7 +424,7 @@ def _tech_status(f: _Facts) -> list[Block]:
 def _tech_insights(f: _Facts) -> list[Block]:
     blocks = [Block("Ranked by comparable odds ratio (per SD, or per level vs reference):")]
     for i, t in enumerate(f.effects[:4]):
-        low, high = interval(t)
+        low, high = t.comparable_ci
         blocks.append(Block(f"OR {fmt_or(t.comparable_or)} (95% CI {fmt_ci(low, high)}), p {fmt_p(t.p_value)}.", lead=_label(f, t) + ":", bullet=True, optional=i >= 2))
     blocks.append(Block(f"McFadden pseudo R² {fmt_rate(f.m.pseudo_r2)}.", optional=True))
     return blocks

@@ -353,7 +353,7 @@ def _glance(r: AnalysisResults) -> Glance:
                 "Strongest effect (odds ratio)",
                 fmt_or(top.comparable_or),
                 f"{_capital(term_label(top.term, m.reference_levels))}{scale}: the odds of a {pos} author are "
-                f"{fmt_or(top.comparable_or)} times as high (95% CI {fmt_ci(*_comparable_ci(top))}).",
+                f"{fmt_or(top.comparable_or)} times as high (95% CI {fmt_ci(*top.comparable_ci)}).",
             )
         )
     word = discrimination_word(e.roc_auc)
@@ -567,13 +567,6 @@ def _assumptions(r: AnalysisResults) -> AssumptionSection:
     )
 
 
-def _comparable_ci(t: Term) -> tuple[float, float]:
-    """The 95 % interval on the comparable scale (per SD for continuous terms)."""
-    if t.kind == "continuous" and t.or_per_sd_ci_low is not None and t.or_per_sd_ci_high is not None:
-        return t.or_per_sd_ci_low, t.or_per_sd_ci_high
-    return t.or_ci_low, t.or_ci_high
-
-
 def _model(r: AnalysisResults, figures: dict[str, FigureInfo]) -> ModelSection:
     """The term table, reference levels, fit statistics and the forest plot."""
     m = r.model
@@ -699,7 +692,7 @@ def _effect_sentence(t: Term, r: AnalysisResults) -> str:
     """One ranked effect in words, its direction read from the interval."""
     m = r.model
     _, pos = _labels(r)
-    low, high = _comparable_ci(t)
+    low, high = t.comparable_ci
     value = t.comparable_or
     stats = f"(OR {fmt_or(value)}, 95% CI {fmt_ci(low, high)}, p {fmt_p(t.p_value)})"
     if t.kind == "continuous":
@@ -722,7 +715,7 @@ def _interpretation(r: AnalysisResults) -> Interpretation:
     e, m = r.evaluation, r.model
     neg, pos = _labels(r)
     ranked = m.ranked_effects()
-    clear = [t for t in ranked if _effect_direction(*_comparable_ci(t)) != "unclear"]
+    clear = [t for t in ranked if _effect_direction(*t.comparable_ci) != "unclear"]
     intro = (
         f"Effects ranked by size on comparable scales (per standard deviation for counts, against the reference level for "
         f"categories). {len(clear)} of {len(ranked)} have a 95% interval that excludes 1."
