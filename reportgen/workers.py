@@ -107,13 +107,8 @@ class _Child:
 
     def result(self) -> tuple[float, Any]:
         """(seconds, value) of the call, or its exception raised here."""
-        try:
-            ok, payload = self._conn.recv()
-            self._answered = True
-        except EOFError:
-            raise RuntimeError(f"rendering {self.name} stopped unexpectedly (exit code {self._process.exitcode})") from None
-        if not ok:
-            raise payload
+        payload = _answer(self._conn, self._process, f"rendering {self.name}")
+        self._answered = True
         return payload
 
     def stop(self) -> None:
@@ -123,6 +118,17 @@ class _Child:
             self._process.terminate()
             self._process.join()
         self._conn.close()
+
+
+def _answer(conn: Any, process: Any, who: str) -> Any:
+    """The value a process sent back, or its exception raised here; a silent death is an error too."""
+    try:
+        ok, payload = conn.recv()
+    except EOFError:
+        raise RuntimeError(f"{who} stopped unexpectedly (exit code {process.exitcode})") from None
+    if not ok:
+        raise payload
+    return payload
 
 
 def _report(call: Callable[[], Any], conn: Any) -> None:
@@ -149,13 +155,7 @@ class RenderWorker:
     def render(self, results: AnalysisResults, config: Config, stage: Path, draw_figures: bool) -> RenderOutcome:
         """Figures and documents, rendered in the worker; its failure is raised here."""
         self._conn.send((results, config, stage, draw_figures))
-        try:
-            ok, payload = self._conn.recv()
-        except EOFError:
-            raise RuntimeError(f"the render worker stopped unexpectedly (exit code {self._process.exitcode})") from None
-        if not ok:
-            raise payload
-        return payload
+        return _answer(self._conn, self._process, "the render worker")
 
     def close(self) -> None:
         """Tell the worker to stop; end it if it does not (after Ctrl-C in the main process)."""

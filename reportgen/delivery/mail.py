@@ -75,9 +75,8 @@ def finished_build(folder: Path) -> Path:
     return folder / SUMMARY_PDF
 
 
-def compose(folder: Path, recipients: list[str], sender: str, subject: str, text: str, html: str) -> EmailMessage:
-    """A multipart message: plain text and HTML bodies, the summary PDF attached."""
-    pdf = finished_build(folder)
+def compose(pdf: Path, recipients: list[str], sender: str, subject: str, text: str, html: str) -> EmailMessage:
+    """A multipart message: plain text and HTML bodies, the summary PDF (from ``finished_build``) attached."""
     message = EmailMessage()
     message["Subject"] = subject
     message["From"] = sender
@@ -151,11 +150,11 @@ def mail_summary(folder: Path, recipients: list[str], settings: SmtpSettings, em
     from reportgen.config import Config
     from reportgen.narrative.leadership import summary_html, summary_text
 
-    finished_build(folder)
+    pdf = finished_build(folder)  # checked before anything is read from the build
     results = load_results(folder / RESULTS)
     config = Config.from_dict((read_json(folder / MANIFEST) or {}).get("config", {}), source=folder / MANIFEST)
     subject = f"{config.report.title} (data of {results.data.modified})"
-    message = compose(folder, recipients, settings.sender(), subject, summary_text(results, config), summary_html(results, config))
+    message = compose(pdf, recipients, settings.sender(), subject, summary_text(results, config), summary_html(results, config))
     if eml is not None:
         return f"wrote {write_eml(message, eml)} for {len(recipients)} recipient(s)"
     send(message, settings)
