@@ -107,11 +107,13 @@ def _analyse(data: Path, input_sha256: str, config: Config, progress: Progress, 
     from reportgen.artifacts import RESULTS, load_results
     from reportgen.comparison import compare
     from reportgen.pipeline import analyse_file
+    from reportgen.studies import get
 
     results = analyse_file(data, config, progress, input_sha256)
     if previous and (previous.folder / RESULTS).is_file():
         try:
-            results = dataclasses.replace(results, previous=compare(load_results(previous.folder / RESULTS), results))
+            earlier = load_results(previous.folder / RESULTS)
+            results = dataclasses.replace(results, previous=compare(get("regression"), earlier, results, earlier.data))
         except (KeyError, TypeError, ValueError):
             pass  # an earlier build from another schema: nothing to compare with
     return results

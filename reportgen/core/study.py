@@ -1,0 +1,95 @@
+"""What a study is: one phase of the claims project, plugged into the shared build.
+
+Every study ends in the same deliverables (a technical report, a one-page
+executive summary, results.json, figures). The build, the renderers, "what
+changed", the index page, email and watch know a study only through this
+protocol; everything particular to a phase lives in ``reportgen/studies/<id>/``.
+
+A study is an object with these attributes and methods. The build calls
+them in this order: ``columns`` (what the loader reads), ``analysis_settings``
+(the rebuild key), ``analyse`` (pure: rows in, frozen results out),
+``figures`` (drawn in the render worker), then ``document`` and ``summary``
+(format-neutral content that the shared renderers lay out), and ``headline`` and
+``verdict`` for the terminal, the index page, the e-mail and "what changed".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from reportgen.config import Config
+    from reportgen.core.document import Document
+    from reportgen.core.summary import ExecutiveSummary
+    from reportgen.io import Dataset
+    from reportgen.progress import Progress
+    from reportgen.results import BuildComparison, FigureInfo
+
+#: How a headline figure is formatted and compared between builds.
+Kind = Literal["count", "share", "score"]
+#: One headline figure: (label, kind, value).
+Headline = tuple[str, Kind, float]
+#: Draws one figure of a study's results into ``path``; returns its record with alt text.
+FigureDrawer = Callable[[Any, Path], "FigureInfo"]
+
+
+@runtime_checkable
+class StudyResults(Protocol):
+    """The frozen results of one study: written to its results.json and read back from it."""
+
+    figures: tuple[FigureInfo, ...]
+    previous: BuildComparison | None
+
+    def to_json(self) -> dict[str, Any]:
+        """The study's ``results.json`` (with a ``schema_version``)."""
+        ...
+
+
+@runtime_checkable
+class Study(Protocol):
+    """One phase of the project: its columns, analyses, figures, words and headline numbers."""
+
+    #: Short identifier: the ``--study`` value, the output sub-folder and the config table ``[studies.<id>]``.
+    id: str
+    #: Name on the index page and in the e-mail ("Regression").
+    title: str
+    #: The question the study answers, in one sentence.
+    question: str
+
+    def results_from_json(self, doc: dict[str, Any]) -> StudyResults:
+        """Typed results back from the study's ``results.json`` (no heavy import)."""
+        ...
+
+    def columns(self, config: Config) -> tuple[str, ...]:
+        """Columns of the claims CSV the study reads; rows missing one of them are dropped for this study only."""
+        ...
+
+    def analysis_settings(self, config: Config) -> dict[str, Any]:
+        """The settings its results depend on (plain data): a change re-runs the analysis."""
+        ...
+
+    def analyse(self, dataset: Dataset, config: Config, progress: Progress) -> StudyResults:
+        """Run the study's analyses on its usable rows; pure, no figure and no prose."""
+        ...
+
+    def figures(self) -> tuple[tuple[str, FigureDrawer], ...]:
+        """(file name, drawer) of every figure, in order."""
+        ...
+
+    def document(self, results: StudyResults, config: Config, *, generated_at: str, versions: dict[str, str]) -> Document:
+        """The technical report's content."""
+        ...
+
+    def summary(self, results: StudyResults, config: Config) -> ExecutiveSummary:
+        """The one-page executive summary's content, in the tone ``config.report.audience`` asks for."""
+        ...
+
+    def headline(self, results: StudyResults) -> list[Headline]:
+        """The figures a reader follows from build to build."""
+        ...
+
+    def verdict(self, results: StudyResults) -> str:
+        """The study's answer in one plain sentence (index page, terminal, e-mail)."""
+        ...

@@ -1,0 +1,1 @@
+"""The regression study: logistic regression of verified status on video features."""

@@ -1,0 +1,85 @@
+"""The regression study: which video features go with a verified author (logistic regression).
+
+The first study built; its analyses, figures and words are the ones the
+golden master pins (tests/test_golden_master.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reportgen.config import Config
+    from reportgen.core.study import FigureDrawer, Headline
+    from reportgen.io import Dataset
+    from reportgen.progress import Progress
+    from reportgen.results import AnalysisResults
+
+
+class RegressionStudy:
+    """Logistic regression of the configured target (``verified_status`` by default) on video features."""
+
+    id = "regression"
+    title = "Regression"
+    question = "Which video features go with a verified author?"
+
+    def results_from_json(self, doc: dict[str, Any]) -> AnalysisResults:
+        """Typed results from results.json."""
+        from reportgen.results import AnalysisResults
+
+        return AnalysisResults.from_json(doc)
+
+    def columns(self, config: Config) -> tuple[str, ...]:
+        """The target, the predictors and the screened candidates (plus id and text for the EDA)."""
+        from reportgen.io import analysed_columns
+
+        return analysed_columns(config)
+
+    def analysis_settings(self, config: Config) -> dict[str, Any]:
+        """The model and check settings."""
+        return {"model": dataclasses.asdict(config.model), "checks": dataclasses.asdict(config.checks)}
+
+    def analyse(self, dataset: Dataset, config: Config, progress: Progress) -> AnalysisResults:
+        """Explore, split, check, fit, evaluate, and the method note."""
+        from reportgen.pipeline import analyse
+
+        return analyse(dataset, config, progress)
+
+    def figures(self) -> tuple[tuple[str, FigureDrawer], ...]:
+        """The seven figures of the technical report (the confusion matrix also goes on the summary)."""
+        from reportgen.figures import FIGURES
+
+        return FIGURES
+
+    def document(self, results: AnalysisResults, config: Config, *, generated_at: str, versions: dict[str, str]):
+        """The technical report."""
+        from reportgen.narrative.technical import technical_report
+
+        return technical_report(results, config, generated_at=generated_at, versions=versions)
+
+    def summary(self, results: AnalysisResults, config: Config):
+        """The executive summary, in the configured tone."""
+        from reportgen.narrative.leadership import build_summary
+
+        return build_summary(results, config)
+
+    def headline(self, results: AnalysisResults) -> list[Headline]:
+        """Rows used, the positive share and the test metrics."""
+        from reportgen.studies.regression.headline import headline
+
+        return headline(results)
+
+    def verdict(self, results: AnalysisResults) -> str:
+        """How well the model tells the positive class, and what its flags are worth."""
+        from reportgen.formatters import fmt_rate, in_words
+        from reportgen.narrative.technical import discrimination_word
+
+        e, positive = results.evaluation, results.model.positive_class
+        return (
+            f"{discrimination_word(e.roc_auc).capitalize()} model (ROC AUC {fmt_rate(e.roc_auc)}): it finds "
+            f"{in_words(e.recall)} {positive} authors, and {in_words(e.precision)} of its flags are right."
+        )
+
+
+STUDY = RegressionStudy()
