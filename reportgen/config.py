@@ -7,6 +7,8 @@ Change a config by copy (``dataclasses.replace``), never in place.
 from __future__ import annotations
 
 import dataclasses
+import os
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +18,11 @@ from reportgen.errors import InputError
 
 BALANCING_CHOICES = ("class_weight", "upsample", "none")
 AUDIENCES = ("leadership", "technical")
+
+#: A config is a few hundred bytes; the cap stops /dev/zero or a log file
+#: passed by mistake from being read into memory.
+MAX_CONFIG_BYTES = 1 << 20
+_GIVE_A_FILE = "give the path of a reportgen.toml, or leave out --config for the defaults"
 
 COURSE_PREDICTORS = (
     "video_duration_sec",
@@ -90,17 +97,19 @@ class Config:
         Raises
         ------
         InputError
-            The file is missing, not TOML, or has an unknown key or bad value.
+            The file is missing, unreadable, not a regular file, over
+            ``MAX_CONFIG_BYTES``, not UTF-8 TOML, or has an unknown key or a
+            bad value.
         """
         if path is None:
             return cls()
-        path = Path(path)
+        text = _read_text(Path(path))
         try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise InputError("config file not found", file=path) from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError, IsADirectoryError) as exc:
-            raise InputError(f"not a valid TOML file: {exc}", file=path) from None
+            raw = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError(f"config file is not valid TOML: {exc}", file=path, hint="see https://toml.io for the syntax") from None
+        except RecursionError:  # tomllib recurses once per nested bracket
+            raise InputError("config file is not valid TOML: nested too deeply", file=path, hint="a reportgen.toml nests two tables at most") from None
         return cls.from_dict(raw, source=path)
 
     @classmethod
@@ -164,3 +173,44 @@ def _section(kind: type, name: str, raw: dict[str, Any], source: Path | str) -> 
         raise InputError(f"unknown key(s) {sorted(unknown)} in [{name}]", file=source)
     clean = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
     return kind(**clean)
+
+
+def _read_text(path: Path) -> str:
+    """The text of a config file: a regular file under the size cap, UTF-8, or the error naming it."""
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(f"config file is {_file_kind(info.st_mode)}, not a regular file", file=path, hint=_GIVE_A_FILE)
+        if info.st_size > MAX_CONFIG_BYTES:
+            raise _too_big(path, info.st_size)
+        # O_NONBLOCK: should the path become a FIFO after the stat, opening it still returns at once.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise InputError("config file is not a regular file", file=path, hint=_GIVE_A_FILE)
+            data = fh.read(MAX_CONFIG_BYTES + 1)  # never more than the cap, even if the file grows meanwhile
+    except FileNotFoundError:
+        raise InputError("config file not found", file=path, hint=_GIVE_A_FILE) from None
+    except PermissionError:
+        raise InputError("config file cannot be read: permission denied", file=path, hint="check its permissions") from None
+    except NotADirectoryError:
+        raise InputError("config file cannot be read: a folder in its path is a file", file=path, hint=_GIVE_A_FILE) from None
+    except (OSError, ValueError) as exc:  # too long a name, a NUL byte, an I/O error
+        raise InputError(f"config file cannot be read: {getattr(exc, 'strerror', None) or exc}", file=path, hint=_GIVE_A_FILE) from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise _too_big(path, len(data))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"config file is not UTF-8 text: byte 0x{data[exc.start]:02x} at offset {exc.start}", file=path, hint="save it as UTF-8") from None
+
+
+def _too_big(path: Path, size: int) -> InputError:
+    """The size-cap refusal."""
+    return InputError(f"config file is {size:,} bytes, over the limit of {MAX_CONFIG_BYTES:,}", file=path, hint="a reportgen.toml is a few hundred bytes; check the path")
+
+
+def _file_kind(mode: int) -> str:
+    """'a directory', 'a FIFO', ... for a non-regular file."""
+    kinds = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+    return next((name for test, name in kinds if test(mode)), "a special file")
