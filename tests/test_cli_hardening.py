@@ -1,4 +1,5 @@
-"""Issue 11, the command line: file-system failures the user causes are bad input naming the path; nothing printed drives the terminal."""
+"""Issue 11, the command line: file-system failures the user causes are bad input naming the path;
+nothing printed drives the terminal."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ ESCAPES = "\x1b]0;pwned\x07"  # sets the terminal title, then rings the bell
 
 
 def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "reportgen", *args], capture_output=True, text=True, timeout=300, env=env, cwd=cwd)
+    command = [sys.executable, "-m", "reportgen", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300, env=env, cwd=cwd, check=False)
 
 
 def line(problem_errno: int, path: Path | str) -> str:
@@ -43,7 +45,7 @@ def tmpfs(tmp_path: Path):
         point.mkdir()
         if shutil.which("mount") is None:
             pytest.skip("no mount command")
-        done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(point)], capture_output=True, text=True)
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(point)], capture_output=True, text=True, check=False)
         if done.returncode != 0:
             pytest.skip(f"cannot mount a tmpfs here (not root, or no CAP_SYS_ADMIN): {done.stderr.strip()}")
         mounted.append(point)

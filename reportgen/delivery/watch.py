@@ -122,7 +122,7 @@ def watch(
             try:
                 what = rebuild()
                 say(f"[{stamp}] rebuilt in {time.perf_counter() - start:.1f}s: {what}")
-            except Exception as exc:  # any failure, expected or not, must not end the watch
+            except Exception as exc:  # noqa: BLE001 - any failure, expected or not, must not end the watch
                 say(f"[{stamp}] kept the last good build: {_failure_line(exc, out)}")
     except KeyboardInterrupt:
         say("stopped watching")
