@@ -1,8 +1,12 @@
 """Command line: parse, call one function, map failures to exit codes. No logic here.
 
 Exit status (SPEC.md): 0 done; 2 bad input or usage, one ``error:`` line on
-stderr naming file, column and rows; 1 anything unexpected. This module
-imports nothing heavy, so ``reportgen --help`` starts at once.
+stderr naming file, column and rows; 1 anything unexpected. A file-system
+failure the user's paths or machine cause (permission, a full or read-only
+disk, a name too long: ``errors.ENVIRONMENT_ERRORS``) is bad input too, naming
+the path. Every line printed goes through ``_say``, which escapes control
+characters. This module imports nothing heavy, so ``reportgen --help`` starts
+at once.
 """
 
 from __future__ import annotations
@@ -10,10 +14,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
-from reportgen.errors import InputError
+from reportgen.errors import InputError, explain, printable, unexpected_line
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -36,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--force", action="store_true", help="rebuild everything even when the last build still holds")
 
     demo = sub.add_parser("demo", help="write a synthetic dataset with the real schema, then build from it")
-    demo.add_argument("--rows", type=int, default=20_000, help="rows to generate (default 20000)")
+    demo.add_argument("--rows", type=_demo_rows, default=20_000, help="rows to generate (default 20000)")
     _add_build_options(demo, default_out="outputs/demo")
 
     email = sub.add_parser("email", help="mail the executive summary PDF of a finished build")
@@ -70,22 +76,60 @@ def _add_build_options(cmd: argparse.ArgumentParser, default_out: str | None = N
     cmd.add_argument("--quiet", action="store_true", help="print errors only")
 
 
+def _demo_rows(text: str) -> int:
+    """``--rows`` of demo: a whole number, refused at once when the build would not fit in memory."""
+    from reportgen.capacity import check_demo_rows
+
+    try:
+        rows = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if rows >= 1:  # fewer is refused by _demo itself
+        check_demo_rows(rows)
+    return rows
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``reportgen`` command; returns the exit status."""
+    args = None
     try:
         args = _parser().parse_args(argv)
         return _COMMANDS[args.command](args)
-    except InputError as exc:
-        print(exc.message(), file=sys.stderr)
-        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print("error: interrupted; the output folder is as it was before this run", file=sys.stderr)
+        _say("error: interrupted; the output folder is as it was before this run", sys.stderr)
         return 130
     except Exception as exc:  # the last line of defence: say what, keep the trace for debugging
-        if os.environ.get("REPORTGEN_DEBUG"):
-            raise
-        print(f"error: unexpected failure: {type(exc).__name__}: {exc} (set REPORTGEN_DEBUG=1 for the traceback)", file=sys.stderr)
-        return EXIT_UNEXPECTED
+        debug = bool(os.environ.get("REPORTGEN_DEBUG"))
+        bad_input = explain(exc, _written(args))
+        if bad_input is None:
+            if debug:
+                raise
+            _say(f"{unexpected_line(exc)} (set REPORTGEN_DEBUG=1 for the traceback)", sys.stderr)
+            return EXIT_UNEXPECTED
+        if debug and not isinstance(exc, InputError):  # where in reportgen a file-system error came from
+            _say(traceback.format_exc().rstrip("\n"), sys.stderr)
+        _say(bad_input.message(), sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def _say(text: str, stream: TextIO | None = None) -> None:
+    """Print ``text`` line by line, control characters escaped: nothing from a file name, title or data drives the terminal."""
+    print("\n".join(printable(line) for line in text.split("\n")), file=stream or sys.stdout, flush=True)
+
+
+def _written(args: argparse.Namespace | None) -> Path | None:
+    """The path the command writes, named when a full disk reports none."""
+    if args is None:
+        return None
+    if getattr(args, "eml", None) is not None:
+        return args.eml
+    if getattr(args, "out", None) is not None:
+        return Path(args.out)
+    if getattr(args, "data", None) is not None and args.command in ("build", "watch"):
+        from reportgen.build import default_out
+
+        return default_out(args.data)
+    return None
 
 
 def _config(args: argparse.Namespace):
@@ -112,12 +156,12 @@ def _say_built(report) -> None:
 
     e = report.results.evaluation
     if report.unchanged:
-        print(f"unchanged: {report.out} already holds this build ({len(report.reused)} files kept; --force rebuilds)")
+        _say(f"unchanged: {report.out} already holds this build ({len(report.reused)} files kept; --force rebuilds)")
         return
     if report.reused:
-        print(f"reused the computed results and figures of the last build ({len(report.reused)} files)")
-    print(f"wrote {report.out}: results.json, manifest.json, figures/" + "".join(f", {f}" for f in report.written))
-    print(
+        _say(f"reused the computed results and figures of the last build ({len(report.reused)} files)")
+    _say(f"wrote {report.out}: results.json, manifest.json, figures/" + "".join(f", {f}" for f in report.written))
+    _say(
         f"accuracy {fmt_pct(e.accuracy)} (baseline {fmt_pct(e.baseline_accuracy)}), precision {fmt_pct(e.precision)}, "
         f"recall {fmt_pct(e.recall)}, ROC AUC {fmt_rate(e.roc_auc)}"
     )
@@ -171,7 +215,7 @@ def _watch(args: argparse.Namespace) -> int:
     def rebuild() -> str:
         return _change_line(build(args.data, args.out, config, Progress(quiet=True)))
 
-    watch(args.data, rebuild, args.interval, say=(lambda _line: None) if args.quiet else (lambda line: print(line, flush=True)))
+    watch(args.data, rebuild, args.interval, say=(lambda _line: None) if args.quiet else _say, out=_written(args))
     return EXIT_OK
 
 
@@ -191,7 +235,7 @@ def _validate(args: argparse.Namespace) -> int:
 
     summary = load_dataset(args.data, _config(args)).summary
     if not args.quiet:
-        print(_validation_text(summary))
+        _say(_validation_text(summary))
     return EXIT_OK
 
 

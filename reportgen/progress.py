@@ -7,6 +7,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from reportgen.errors import printable
+
 
 class Progress:
     """Announces stages and records how long each took (for the manifest)."""
@@ -30,6 +32,6 @@ class Progress:
             self.say(f" {took:.1f}s")
 
     def say(self, text: str, end: str = "\n") -> None:
-        """A line for a person at a terminal; nothing otherwise."""
+        """A line for a person at a terminal, control characters escaped; nothing otherwise."""
         if self.enabled:
-            print(text, end=end, file=self.stream, flush=True)
+            print(printable(text), end=end, file=self.stream, flush=True)
