@@ -139,26 +139,14 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _email(args: argparse.Namespace) -> int:
+    from reportgen.delivery.addresses import recipients
     from reportgen.delivery.mail import SmtpSettings, mail_summary
 
-    recipients = _recipients(args.to, _config(args))
-    line = mail_summary(args.out, recipients, SmtpSettings.from_env(args.smtp_host, args.smtp_port, args.starttls), args.eml)
+    to = recipients(args.to, _config(args).delivery.audiences)
+    line = mail_summary(args.out, to, SmtpSettings.from_env(args.smtp_host, args.smtp_port, args.starttls), args.eml)
     if not args.quiet:
         print(line)
     return EXIT_OK
-
-
-def _recipients(names: list[str], config) -> list[str]:
-    """Addresses as given; a name without '@' is an audience from [delivery.audiences]."""
-    out: list[str] = []
-    for name in names:
-        if "@" in name:
-            out.append(name)
-        elif name in config.delivery.audiences:
-            out += config.delivery.audiences[name]
-        else:
-            raise InputError(f"'{name}' is neither an address nor an audience in the config", hint="add it under [delivery.audiences] or pass an address")
-    return list(dict.fromkeys(out))
 
 
 def _watch(args: argparse.Namespace) -> int:

@@ -18,6 +18,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from reportgen.artifacts import MANIFEST, RESULTS, read_json
+from reportgen.delivery.addresses import header_text, one_address
 from reportgen.errors import InputError
 
 SUMMARY_PDF = "executive_summary.pdf"
@@ -53,8 +54,11 @@ class SmtpSettings:
         )
 
     def sender(self) -> str:
-        """REPORTGEN_SMTP_FROM, else the login, else a local address."""
-        return os.environ.get("REPORTGEN_SMTP_FROM") or self.user or "reportgen@localhost"
+        """REPORTGEN_SMTP_FROM (one address), else the login, else a local address."""
+        if os.environ.get("REPORTGEN_SMTP_FROM"):
+            return one_address(os.environ["REPORTGEN_SMTP_FROM"], "REPORTGEN_SMTP_FROM")
+        # a login need not be an address (servers take "robot"), but it must not break the From header
+        return header_text(self.user, "REPORTGEN_SMTP_USER") if self.user else "reportgen@localhost"
 
 
 def finished_build(folder: Path) -> Path:
@@ -78,9 +82,9 @@ def finished_build(folder: Path) -> Path:
 def compose(pdf: Path, recipients: list[str], sender: str, subject: str, text: str, html: str) -> EmailMessage:
     """A multipart message: plain text and HTML bodies, the summary PDF (from ``finished_build``) attached."""
     message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = sender
-    message["To"] = ", ".join(recipients)
+    message["Subject"] = header_text(subject, "the subject")
+    message["From"] = header_text(sender, "the sender")
+    message["To"] = header_text(", ".join(recipients), "the recipients")
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain="reportgen.local")
     message.set_content(text)
