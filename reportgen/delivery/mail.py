@@ -1,9 +1,10 @@
 """Mail the executive-summary PDF of a finished build over SMTP.
 
 Credentials come from the environment only (REPORTGEN_SMTP_USER,
-REPORTGEN_SMTP_PASSWORD) and are never printed. Temporary refusals (4xx) are
-retried a bounded number of times; a permanent one (5xx) is an error that
-quotes the server's reply.
+REPORTGEN_SMTP_PASSWORD), are sent only over TLS (STARTTLS or port 465) and
+are never printed: no error message quotes any part of the password.
+Temporary refusals (4xx) are retried a bounded number of times; a permanent
+one (5xx) is an error that quotes the server's reply.
 """
 
 from __future__ import annotations
@@ -60,6 +61,27 @@ class SmtpSettings:
         # a login need not be an address (servers take "robot"), but it must not break the From header
         return header_text(self.user, "REPORTGEN_SMTP_USER") if self.user else "reportgen@localhost"
 
+    def check_login(self) -> None:
+        """Refuse, before connecting, credentials that would cross the wire in clear or cannot be sent.
+
+        Raises
+        ------
+        InputError
+            A login without TLS, or a user or password smtplib cannot encode (it sends ASCII only).
+        """
+        if not self.user:
+            return
+        if not (self.starttls or self.implicit_tls):
+            raise InputError(
+                "REPORTGEN_SMTP_USER is set but the connection is not encrypted, so the password would be sent in clear",
+                file=f"{self.host}:{self.port}",
+                hint="add --starttls, or use --smtp-port 465 for implicit TLS",
+            )
+        for name, value in (("REPORTGEN_SMTP_USER", self.user), ("REPORTGEN_SMTP_PASSWORD", self.password or "")):
+            if not value.isascii():
+                # said without the value: smtplib's own error would quote the character and its position
+                raise InputError(f"{name} holds characters outside ASCII, which SMTP login cannot send (the value is not shown)", hint="use an ASCII password, such as an app password")
+
 
 def finished_build(folder: Path) -> Path:
     """The summary PDF of a complete, untouched build in ``folder``.
@@ -95,25 +117,26 @@ def compose(pdf: Path, recipients: list[str], sender: str, subject: str, text: s
 
 def send(message: EmailMessage, settings: SmtpSettings, *, sleep=time.sleep) -> None:
     """Send, retrying temporary failures; raise InputError with the server's reply otherwise."""
+    settings.check_login()
     for attempt in range(1, RETRIES + 1):
         try:
             _send_once(message, settings)
             return
         except smtplib.SMTPResponseException as exc:
-            reply = f"{exc.smtp_code} {_text(exc.smtp_error)}"
+            reply = f"{exc.smtp_code} {_without(settings.password, _text(exc.smtp_error))}"
             if 400 <= exc.smtp_code < 500 and attempt < RETRIES:
                 sleep(RETRY_DELAY_SEC * attempt)
                 continue
             raise InputError(f"the mail server refused the message: {reply}", file=f"{settings.host}:{settings.port}") from None
         except smtplib.SMTPRecipientsRefused as exc:
-            replies = "; ".join(f"{addr}: {code} {_text(msg)}" for addr, (code, msg) in exc.recipients.items())
+            replies = "; ".join(f"{addr}: {code} {_without(settings.password, _text(msg))}" for addr, (code, msg) in exc.recipients.items())
             temporary = all(400 <= code < 500 for code, _ in exc.recipients.values())
             if temporary and attempt < RETRIES:
                 sleep(RETRY_DELAY_SEC * attempt)
                 continue
             raise InputError(f"the mail server refused the recipients: {replies}", file=f"{settings.host}:{settings.port}") from None
         except (OSError, smtplib.SMTPException) as exc:
-            raise InputError(f"could not send: {exc}", file=f"{settings.host}:{settings.port}", hint="check --smtp-host, --smtp-port and TLS options") from None
+            raise InputError(f"could not send: {_without(settings.password, str(exc))}", file=f"{settings.host}:{settings.port}", hint="check --smtp-host, --smtp-port and TLS options") from None
 
 
 def _send_once(message: EmailMessage, settings: SmtpSettings) -> None:
@@ -127,8 +150,35 @@ def _send_once(message: EmailMessage, settings: SmtpSettings) -> None:
         if settings.starttls:
             client.starttls(context=context)
         if settings.user and settings.password:
-            client.login(settings.user, settings.password)
+            _login(client, settings)
         client.send_message(message)
+
+
+def _login(client: smtplib.SMTP, settings: SmtpSettings) -> None:
+    """Log in; whatever fails, the error names the server's code or the failure's kind, never the password."""
+    try:
+        client.login(settings.user, settings.password)
+    except Exception as exc:  # noqa: BLE001 - any error text may carry the password (UnicodeEncodeError quotes it)
+        if isinstance(exc, smtplib.SMTPResponseException):
+            what = f"{exc.smtp_code} {_without(settings.password, _text(exc.smtp_error))}"
+        else:
+            what = type(exc).__name__
+        raise InputError(f"the login failed: {what}", file=f"{settings.host}:{settings.port}", hint="check REPORTGEN_SMTP_USER and REPORTGEN_SMTP_PASSWORD") from None
+
+
+#: The shortest run of password characters that counts as quoting it (shorter runs occur in any text).
+_QUOTE_RUN = 3
+
+
+def _without(secret: str | None, text: str) -> str:
+    """``text``, or a placeholder when it holds the password or any run of _QUOTE_RUN of its characters."""
+    if not secret:
+        return text
+    run = min(_QUOTE_RUN, len(secret))
+    folded = text.casefold()
+    if any(secret[i : i + run].casefold() in folded for i in range(len(secret) - run + 1)):
+        return "(text withheld: it quoted part of the password)"
+    return text
 
 
 def _text(reply: bytes | str) -> str:
