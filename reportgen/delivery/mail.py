@@ -4,7 +4,8 @@ Credentials come from the environment only (REPORTGEN_SMTP_USER,
 REPORTGEN_SMTP_PASSWORD), are sent only over TLS (STARTTLS or port 465) and
 are never printed: no error message quotes any part of the password.
 Temporary refusals (4xx) are retried a bounded number of times; a permanent
-one (5xx) is an error that quotes the server's reply.
+one (5xx) is an error that quotes the server's reply. The subject and the
+bodies come only from files the build's manifest checks (``contents``).
 """
 
 from __future__ import annotations
@@ -17,12 +18,15 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reportgen.artifacts import MANIFEST, RESULTS, read_json
 from reportgen.delivery.addresses import header_text, one_address
+from reportgen.delivery.contents import SUMMARY_PDF, mail_contents
 from reportgen.errors import InputError
 
-SUMMARY_PDF = "executive_summary.pdf"
+if TYPE_CHECKING:
+    from reportgen.incremental import PreviousBuild
+
 RETRIES = 3
 RETRY_DELAY_SEC = 0.5
 
@@ -83,8 +87,8 @@ class SmtpSettings:
                 raise InputError(f"{name} holds characters outside ASCII, which SMTP login cannot send (the value is not shown)", hint="use an ASCII password, such as an app password")
 
 
-def finished_build(folder: Path) -> Path:
-    """The summary PDF of a complete, untouched build in ``folder``.
+def finished_build(folder: Path) -> PreviousBuild:
+    """The complete, untouched build in ``folder``.
 
     Raises
     ------
@@ -98,11 +102,11 @@ def finished_build(folder: Path) -> Path:
         raise InputError("no finished build here (manifest.json or executive_summary.pdf missing)", file=folder, hint="run 'reportgen build' first")
     if not build.intact():
         raise InputError("the build's files do not match its manifest (changed or missing since the build)", file=folder, hint="rebuild with 'reportgen build --force'")
-    return folder / SUMMARY_PDF
+    return build
 
 
-def compose(pdf: Path, recipients: list[str], sender: str, subject: str, text: str, html: str) -> EmailMessage:
-    """A multipart message: plain text and HTML bodies, the summary PDF (from ``finished_build``) attached."""
+def compose(pdf: bytes, recipients: list[str], sender: str, subject: str, text: str, html: str) -> EmailMessage:
+    """A multipart message: plain text and HTML bodies, the summary PDF's checked bytes attached."""
     message = EmailMessage()
     message["Subject"] = header_text(subject, "the subject")
     message["From"] = header_text(sender, "the sender")
@@ -111,7 +115,7 @@ def compose(pdf: Path, recipients: list[str], sender: str, subject: str, text: s
     message["Message-ID"] = make_msgid(domain="reportgen.local")
     message.set_content(text)
     message.add_alternative(html, subtype="html")
-    message.add_attachment(pdf.read_bytes(), maintype="application", subtype="pdf", filename=pdf.name)
+    message.add_attachment(pdf, maintype="application", subtype="pdf", filename=SUMMARY_PDF)
     return message
 
 
@@ -200,16 +204,10 @@ def mail_summary(folder: Path, recipients: list[str], settings: SmtpSettings, em
     str
         One line saying what was done.
     """
-    from reportgen.artifacts import load_results
-    from reportgen.config import Config
-    from reportgen.narrative.leadership import summary_html, summary_text
-
-    pdf = finished_build(folder)  # checked before anything is read from the build
-    results = load_results(folder / RESULTS)
-    config = Config.from_dict((read_json(folder / MANIFEST) or {}).get("config", {}), source=folder / MANIFEST)
-    subject = f"{config.report.title} (data of {results.data.modified})"
-    message = compose(pdf, recipients, settings.sender(), subject, summary_text(results, config), summary_html(results, config))
+    build = finished_build(folder)  # checked before anything is read from the build
+    contents = mail_contents(build)  # never from manifest.json, which nothing checks
+    message = compose(contents.pdf, recipients, settings.sender(), contents.subject, contents.text, contents.html)
     if eml is not None:
         return f"wrote {write_eml(message, eml)} for {len(recipients)} recipient(s)"
     send(message, settings)
-    return f"sent '{subject}' to {len(recipients)} recipient(s) via {settings.host}:{settings.port}"
+    return f"sent '{contents.subject}' to {len(recipients)} recipient(s) via {settings.host}:{settings.port}"
