@@ -191,8 +191,19 @@ def _text(reply: bytes | str) -> str:
 
 
 def write_eml(message: EmailMessage, path: Path) -> Path:
-    """The message as an .eml file, for review or another mailer."""
-    path.write_bytes(bytes(message))
+    """The message as an .eml file, for review or another mailer.
+
+    Raises
+    ------
+    InputError
+        The folder does not exist, or the file cannot be written.
+    """
+    if not path.parent.is_dir():
+        raise InputError("no such folder for --eml", file=path.parent, hint="create it first or choose another path")
+    try:
+        path.write_bytes(bytes(message))
+    except OSError as exc:
+        raise InputError(f"cannot write the message: {exc.strerror or exc}", file=path, hint="choose another --eml path") from None
     return path
 
 
