@@ -41,11 +41,11 @@ def _parser() -> argparse.ArgumentParser:
 
     email = sub.add_parser("email", help="mail the executive summary PDF of a finished build")
     email.add_argument("--out", type=Path, required=True, help="the build folder")
-    email.add_argument("--to", action="append", required=True, metavar="ADDR", help="recipient, or an audience name from the config (repeatable)")
+    email.add_argument("--to", action="append", required=True, metavar="ADDR", help="one recipient address, or an audience name from the config (repeatable)")
     email.add_argument("--config", type=Path, help="a reportgen.toml with [delivery.audiences]")
     email.add_argument("--smtp-host", default="localhost")
     email.add_argument("--smtp-port", type=int, help="default 25, 587 with --starttls; 465 means implicit TLS")
-    email.add_argument("--starttls", action="store_true", help="upgrade the connection with STARTTLS")
+    email.add_argument("--starttls", action="store_true", help="upgrade the connection with STARTTLS (a login needs it, or port 465)")
     email.add_argument("--eml", type=Path, help="write the message to this file instead of sending")
     email.add_argument("--quiet", action="store_true", help="print errors only")
 
