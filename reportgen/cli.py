@@ -47,11 +47,11 @@ def _parser() -> argparse.ArgumentParser:
 
     email = sub.add_parser("email", help="mail the executive summary PDF of a finished build")
     email.add_argument("--out", type=Path, required=True, help="the build folder")
-    email.add_argument("--to", action="append", required=True, metavar="ADDR", help="recipient, or an audience name from the config (repeatable)")
+    email.add_argument("--to", action="append", required=True, metavar="ADDR", help="one recipient address, or an audience name from the config (repeatable)")
     email.add_argument("--config", type=Path, help="a reportgen.toml with [delivery.audiences]")
     email.add_argument("--smtp-host", default="localhost")
     email.add_argument("--smtp-port", type=int, help="default 25, 587 with --starttls; 465 means implicit TLS")
-    email.add_argument("--starttls", action="store_true", help="upgrade the connection with STARTTLS")
+    email.add_argument("--starttls", action="store_true", help="upgrade the connection with STARTTLS (a login needs it, or port 465)")
     email.add_argument("--eml", type=Path, help="write the message to this file instead of sending")
     email.add_argument("--quiet", action="store_true", help="print errors only")
 
@@ -183,26 +183,14 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _email(args: argparse.Namespace) -> int:
+    from reportgen.delivery.addresses import recipients
     from reportgen.delivery.mail import SmtpSettings, mail_summary
 
-    recipients = _recipients(args.to, _config(args))
-    line = mail_summary(args.out, recipients, SmtpSettings.from_env(args.smtp_host, args.smtp_port, args.starttls), args.eml)
+    to = recipients(args.to, _config(args).delivery.audiences)
+    line = mail_summary(args.out, to, SmtpSettings.from_env(args.smtp_host, args.smtp_port, args.starttls), args.eml)
     if not args.quiet:
         print(line)
     return EXIT_OK
-
-
-def _recipients(names: list[str], config) -> list[str]:
-    """Addresses as given; a name without '@' is an audience from [delivery.audiences]."""
-    out: list[str] = []
-    for name in names:
-        if "@" in name:
-            out.append(name)
-        elif name in config.delivery.audiences:
-            out += config.delivery.audiences[name]
-        else:
-            raise InputError(f"'{name}' is neither an address nor an audience in the config", hint="add it under [delivery.audiences] or pass an address")
-    return list(dict.fromkeys(out))
 
 
 def _watch(args: argparse.Namespace) -> int:

@@ -1,9 +1,11 @@
 """Mail the executive-summary PDF of a finished build over SMTP.
 
 Credentials come from the environment only (REPORTGEN_SMTP_USER,
-REPORTGEN_SMTP_PASSWORD) and are never printed. Temporary refusals (4xx) are
-retried a bounded number of times; a permanent one (5xx) is an error that
-quotes the server's reply.
+REPORTGEN_SMTP_PASSWORD), are sent only over TLS (STARTTLS or port 465) and
+are never printed: no error message quotes any part of the password.
+Temporary refusals (4xx) are retried a bounded number of times; a permanent
+one (5xx) is an error that quotes the server's reply. The subject and the
+bodies come only from files the build's manifest checks (``contents``).
 """
 
 from __future__ import annotations
@@ -16,11 +18,15 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reportgen.artifacts import MANIFEST, RESULTS, read_json
+from reportgen.delivery.addresses import header_text, one_address
+from reportgen.delivery.contents import SUMMARY_PDF, mail_contents
 from reportgen.errors import InputError
 
-SUMMARY_PDF = "executive_summary.pdf"
+if TYPE_CHECKING:
+    from reportgen.incremental import PreviousBuild
+
 RETRIES = 3
 RETRY_DELAY_SEC = 0.5
 
@@ -53,12 +59,36 @@ class SmtpSettings:
         )
 
     def sender(self) -> str:
-        """REPORTGEN_SMTP_FROM, else the login, else a local address."""
-        return os.environ.get("REPORTGEN_SMTP_FROM") or self.user or "reportgen@localhost"
+        """REPORTGEN_SMTP_FROM (one address), else the login, else a local address."""
+        if os.environ.get("REPORTGEN_SMTP_FROM"):
+            return one_address(os.environ["REPORTGEN_SMTP_FROM"], "REPORTGEN_SMTP_FROM")
+        # a login need not be an address (servers take "robot"), but it must not break the From header
+        return header_text(self.user, "REPORTGEN_SMTP_USER") if self.user else "reportgen@localhost"
+
+    def check_login(self) -> None:
+        """Refuse, before connecting, credentials that would cross the wire in clear or cannot be sent.
+
+        Raises
+        ------
+        InputError
+            A login without TLS, or a user or password smtplib cannot encode (it sends ASCII only).
+        """
+        if not self.user:
+            return
+        if not (self.starttls or self.implicit_tls):
+            raise InputError(
+                "REPORTGEN_SMTP_USER is set but the connection is not encrypted, so the password would be sent in clear",
+                file=f"{self.host}:{self.port}",
+                hint="add --starttls, or use --smtp-port 465 for implicit TLS",
+            )
+        for name, value in (("REPORTGEN_SMTP_USER", self.user), ("REPORTGEN_SMTP_PASSWORD", self.password or "")):
+            if not value.isascii():
+                # said without the value: smtplib's own error would quote the character and its position
+                raise InputError(f"{name} holds characters outside ASCII, which SMTP login cannot send (the value is not shown)", hint="use an ASCII password, such as an app password")
 
 
-def finished_build(folder: Path) -> Path:
-    """The summary PDF of a complete, untouched build in ``folder``.
+def finished_build(folder: Path) -> PreviousBuild:
+    """The complete, untouched build in ``folder``.
 
     Raises
     ------
@@ -72,44 +102,45 @@ def finished_build(folder: Path) -> Path:
         raise InputError("no finished build here (manifest.json or executive_summary.pdf missing)", file=folder, hint="run 'reportgen build' first")
     if not build.intact():
         raise InputError("the build's files do not match its manifest (changed or missing since the build)", file=folder, hint="rebuild with 'reportgen build --force'")
-    return folder / SUMMARY_PDF
+    return build
 
 
-def compose(pdf: Path, recipients: list[str], sender: str, subject: str, text: str, html: str) -> EmailMessage:
-    """A multipart message: plain text and HTML bodies, the summary PDF (from ``finished_build``) attached."""
+def compose(pdf: bytes, recipients: list[str], sender: str, subject: str, text: str, html: str) -> EmailMessage:
+    """A multipart message: plain text and HTML bodies, the summary PDF's checked bytes attached."""
     message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = sender
-    message["To"] = ", ".join(recipients)
+    message["Subject"] = header_text(subject, "the subject")
+    message["From"] = header_text(sender, "the sender")
+    message["To"] = header_text(", ".join(recipients), "the recipients")
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain="reportgen.local")
     message.set_content(text)
     message.add_alternative(html, subtype="html")
-    message.add_attachment(pdf.read_bytes(), maintype="application", subtype="pdf", filename=pdf.name)
+    message.add_attachment(pdf, maintype="application", subtype="pdf", filename=SUMMARY_PDF)
     return message
 
 
 def send(message: EmailMessage, settings: SmtpSettings, *, sleep=time.sleep) -> None:
     """Send, retrying temporary failures; raise InputError with the server's reply otherwise."""
+    settings.check_login()
     for attempt in range(1, RETRIES + 1):
         try:
             _send_once(message, settings)
             return
         except smtplib.SMTPResponseException as exc:
-            reply = f"{exc.smtp_code} {_text(exc.smtp_error)}"
+            reply = f"{exc.smtp_code} {_without(settings.password, _text(exc.smtp_error))}"
             if 400 <= exc.smtp_code < 500 and attempt < RETRIES:
                 sleep(RETRY_DELAY_SEC * attempt)
                 continue
             raise InputError(f"the mail server refused the message: {reply}", file=f"{settings.host}:{settings.port}") from None
         except smtplib.SMTPRecipientsRefused as exc:
-            replies = "; ".join(f"{addr}: {code} {_text(msg)}" for addr, (code, msg) in exc.recipients.items())
+            replies = "; ".join(f"{addr}: {code} {_without(settings.password, _text(msg))}" for addr, (code, msg) in exc.recipients.items())
             temporary = all(400 <= code < 500 for code, _ in exc.recipients.values())
             if temporary and attempt < RETRIES:
                 sleep(RETRY_DELAY_SEC * attempt)
                 continue
             raise InputError(f"the mail server refused the recipients: {replies}", file=f"{settings.host}:{settings.port}") from None
         except (OSError, smtplib.SMTPException) as exc:
-            raise InputError(f"could not send: {exc}", file=f"{settings.host}:{settings.port}", hint="check --smtp-host, --smtp-port and TLS options") from None
+            raise InputError(f"could not send: {_without(settings.password, str(exc))}", file=f"{settings.host}:{settings.port}", hint="check --smtp-host, --smtp-port and TLS options") from None
 
 
 def _send_once(message: EmailMessage, settings: SmtpSettings) -> None:
@@ -123,8 +154,35 @@ def _send_once(message: EmailMessage, settings: SmtpSettings) -> None:
         if settings.starttls:
             client.starttls(context=context)
         if settings.user and settings.password:
-            client.login(settings.user, settings.password)
+            _login(client, settings)
         client.send_message(message)
+
+
+def _login(client: smtplib.SMTP, settings: SmtpSettings) -> None:
+    """Log in; whatever fails, the error names the server's code or the failure's kind, never the password."""
+    try:
+        client.login(settings.user, settings.password)
+    except Exception as exc:  # noqa: BLE001 - any error text may carry the password (UnicodeEncodeError quotes it)
+        if isinstance(exc, smtplib.SMTPResponseException):
+            what = f"{exc.smtp_code} {_without(settings.password, _text(exc.smtp_error))}"
+        else:
+            what = type(exc).__name__
+        raise InputError(f"the login failed: {what}", file=f"{settings.host}:{settings.port}", hint="check REPORTGEN_SMTP_USER and REPORTGEN_SMTP_PASSWORD") from None
+
+
+#: The shortest run of password characters that counts as quoting it (shorter runs occur in any text).
+_QUOTE_RUN = 3
+
+
+def _without(secret: str | None, text: str) -> str:
+    """``text``, or a placeholder when it holds the password or any run of _QUOTE_RUN of its characters."""
+    if not secret:
+        return text
+    run = min(_QUOTE_RUN, len(secret))
+    folded = text.casefold()
+    if any(secret[i : i + run].casefold() in folded for i in range(len(secret) - run + 1)):
+        return "(text withheld: it quoted part of the password)"
+    return text
 
 
 def _text(reply: bytes | str) -> str:
@@ -133,8 +191,19 @@ def _text(reply: bytes | str) -> str:
 
 
 def write_eml(message: EmailMessage, path: Path) -> Path:
-    """The message as an .eml file, for review or another mailer."""
-    path.write_bytes(bytes(message))
+    """The message as an .eml file, for review or another mailer.
+
+    Raises
+    ------
+    InputError
+        The folder does not exist, or the file cannot be written.
+    """
+    if not path.parent.is_dir():
+        raise InputError("no such folder for --eml", file=path.parent, hint="create it first or choose another path")
+    try:
+        path.write_bytes(bytes(message))
+    except OSError as exc:
+        raise InputError(f"cannot write the message: {exc.strerror or exc}", file=path, hint="choose another --eml path") from None
     return path
 
 
@@ -146,16 +215,10 @@ def mail_summary(folder: Path, recipients: list[str], settings: SmtpSettings, em
     str
         One line saying what was done.
     """
-    from reportgen.artifacts import load_results
-    from reportgen.config import Config
-    from reportgen.narrative.leadership import summary_html, summary_text
-
-    pdf = finished_build(folder)  # checked before anything is read from the build
-    results = load_results(folder / RESULTS)
-    config = Config.from_dict((read_json(folder / MANIFEST) or {}).get("config", {}), source=folder / MANIFEST)
-    subject = f"{config.report.title} (data of {results.data.modified})"
-    message = compose(pdf, recipients, settings.sender(), subject, summary_text(results, config), summary_html(results, config))
+    build = finished_build(folder)  # checked before anything is read from the build
+    contents = mail_contents(build)  # never from manifest.json, which nothing checks
+    message = compose(contents.pdf, recipients, settings.sender(), contents.subject, contents.text, contents.html)
     if eml is not None:
         return f"wrote {write_eml(message, eml)} for {len(recipients)} recipient(s)"
     send(message, settings)
-    return f"sent '{subject}' to {len(recipients)} recipient(s) via {settings.host}:{settings.port}"
+    return f"sent '{contents.subject}' to {len(recipients)} recipient(s) via {settings.host}:{settings.port}"
