@@ -54,7 +54,7 @@ class RegressionStudy:
 
     def document(self, results: AnalysisResults, config: Config, *, generated_at: str, versions: dict[str, str]):
         """The technical report."""
-        from reportgen.narrative.technical import technical_report
+        from reportgen.studies.regression.technical import technical_report
 
         return technical_report(results, config, generated_at=generated_at, versions=versions)
 
@@ -73,7 +73,7 @@ class RegressionStudy:
     def verdict(self, results: AnalysisResults) -> str:
         """How well the model tells the positive class, and what its flags are worth."""
         from reportgen.formatters import fmt_rate, in_words
-        from reportgen.narrative.technical import discrimination_word
+        from reportgen.narrative.wording import discrimination_word
 
         e, positive = results.evaluation, results.model.positive_class
         return (
