@@ -148,7 +148,7 @@ def mail_summary(folder: Path, recipients: list[str], settings: SmtpSettings, em
     """
     from reportgen.artifacts import load_results
     from reportgen.config import Config
-    from reportgen.narrative.leadership import summary_html, summary_text
+    from reportgen.studies.regression.summary import summary_html, summary_text
 
     pdf = finished_build(folder)  # checked before anything is read from the build
     results = load_results(folder / RESULTS)
