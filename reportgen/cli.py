@@ -177,7 +177,7 @@ def _demo(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else 0
     synthetic.write_csv(data, rows=args.rows, seed=seed)
     if not args.quiet:
-        print(f"wrote synthetic data: {data} ({args.rows:,} rows, seed {seed})")
+        _say(f"wrote synthetic data: {data} ({args.rows:,} rows, seed {seed})")
     args.data = data
     return _build(args)
 
@@ -189,7 +189,7 @@ def _email(args: argparse.Namespace) -> int:
     to = recipients(args.to, _config(args).delivery.audiences)
     line = mail_summary(args.out, to, SmtpSettings.from_env(args.smtp_host, args.smtp_port, args.starttls), args.eml)
     if not args.quiet:
-        print(line)
+        _say(line)
     return EXIT_OK
 
 

@@ -70,7 +70,7 @@ def _parsed(envelope):
 
 
 def _check_message(message, finished, to):
-    from reportgen.narrative.leadership import summary_text
+    from reportgen.studies.regression.summary import summary_text
 
     assert message["To"] == ", ".join(to)
     assert message["Subject"] == f"{Config().report.title} (data of {finished.results.data.modified})"

@@ -401,7 +401,7 @@ def test_editing_manifest_json_alone_does_not_change_what_is_sent(demo, tmp_path
 def test_the_tone_of_the_mail_is_the_tone_of_the_build(technical_demo, tmp_path):
     from reportgen.artifacts import load_results
     from reportgen.config import Config
-    from reportgen.narrative.leadership import summary_text
+    from reportgen.studies.regression.summary import summary_text
 
     eml = tmp_path / "m.eml"
     assert _eml(technical_demo, eml).returncode == 0

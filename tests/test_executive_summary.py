@@ -338,7 +338,8 @@ def test_leadership_deck_has_no_jargon(decks):
 
 def _summary(real_build, overview=(), status=(), next_=(), title=None):
     """The real leadership summary with some sections replaced (for the fitting rule)."""
-    from reportgen.narrative.leadership import Block, build_summary
+    from reportgen.core.summary import Block
+    from reportgen.studies.regression.summary import build_summary
 
     summary = build_summary(real_build.results, Config())
     replace = {"overview": overview, "status": status, "next": next_}
@@ -352,7 +353,7 @@ def _summary(real_build, overview=(), status=(), next_=(), title=None):
 
 
 def test_shortening_takes_from_the_largest_section_first(real_build):
-    from reportgen.narrative.leadership import Block
+    from reportgen.core.summary import Block
     from reportgen.render.exec_layout import layout_page
 
     long = "Each of these sentences is optional and only here to make the overview far too long for its box. " * 2
@@ -371,7 +372,7 @@ def test_shortening_takes_from_the_largest_section_first(real_build):
 
 
 def test_a_page_that_cannot_fit_at_ten_points_is_refused(real_build):
-    from reportgen.narrative.leadership import Block
+    from reportgen.core.summary import Block
     from reportgen.render.exec_layout import LayoutError, layout_page
 
     huge = [Block("This required sentence will not go away, however small the type. " * 60)]

@@ -11,7 +11,8 @@ import pytest
 
 from reportgen.config import Config
 from reportgen.formatters import fmt_ci, fmt_or, fmt_pct, in_words
-from reportgen.narrative.leadership import SECTION_TITLES, build_summary, summary_html, summary_text
+from reportgen.core.summary import SECTION_TITLES
+from reportgen.studies.regression.summary import build_summary, summary_html, summary_text
 
 #: Statistical words a leadership reader should not meet (the issue's list, and their close kin).
 JARGON = (

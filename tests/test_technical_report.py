@@ -15,8 +15,10 @@ import pytest
 
 from reportgen.config import Config
 from reportgen.formatters import fmt_int, fmt_pct, fmt_rate
-from reportgen.narrative.technical import STATUS_LABELS, technical_report
+from reportgen.core.document import BulletList, Facts, Paragraph
+from reportgen.narrative.wording import STATUS_LABELS
 from reportgen.render.html import build_content, render_html, write_technical_html, write_technical_pdf
+from reportgen.studies.regression.technical import technical_report
 
 PAYLOAD = "<script>alert(1)</script> and {{ 7*7 }} in a transcription"
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -248,20 +250,20 @@ def test_hostile_transcription_is_literal_text_in_pdf(injected):
 def test_wording_follows_the_numbers(real_build):
     r = real_build.results
     report = technical_report(r, Config(), generated_at="now", versions={})
-    accuracy = next(i for i in report.glance.items if i.label == "Accuracy")
+    accuracy = next(i for i in report.section("glance").first(Facts).items if i.label == "Accuracy")
     side = "Below" if r.evaluation.accuracy < r.evaluation.baseline_accuracy else "Above"
     assert accuracy.meaning.startswith(side)
     better = dataclasses.replace(r, evaluation=dataclasses.replace(r.evaluation, accuracy=0.987654, baseline_accuracy=0.5))
     flipped = technical_report(better, Config(), generated_at="now", versions={})
-    item = next(i for i in flipped.glance.items if i.label == "Accuracy")
+    item = next(i for i in flipped.section("glance").first(Facts).items if i.label == "Accuracy")
     assert item.value == fmt_pct(0.987654) and item.meaning.startswith("Above")
-    assert "at or above the baseline" in flipped.evaluation.metrics_text
+    assert any("at or above the baseline" in p.text for p in flipped.section("evaluation").all(Paragraph))
 
 
 def test_effect_sentences_read_direction_from_the_interval(real_build):
     r = real_build.results
     report = technical_report(r, Config(), generated_at="now", versions={})
-    for term, sentence in zip(r.model.ranked_effects(), report.interpretation.effects):
+    for term, sentence in zip(r.model.ranked_effects(), report.section("interpretation").first(BulletList).items):
         low, high = (term.or_per_sd_ci_low, term.or_per_sd_ci_high) if term.kind == "continuous" else (term.or_ci_low, term.or_ci_high)
         expected = "multiplies the odds" if low > 1 else "lowers the odds" if high < 1 else "no effect distinguishable"
         assert expected in sentence

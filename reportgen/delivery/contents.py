@@ -93,7 +93,7 @@ def mail_contents(build: PreviousBuild) -> MailContents:
         or the title would put a control character into the subject.
     """
     from reportgen.delivery.addresses import header_text
-    from reportgen.narrative.leadership import summary_html, summary_text
+    from reportgen.studies.regression.summary import summary_html, summary_text
     from reportgen.results import AnalysisResults
 
     pdf = checked_bytes(build, SUMMARY_PDF)
@@ -107,7 +107,7 @@ def _report_config(pptx: bytes, results: AnalysisResults, where: Path):
     """A config holding the title, subtitle and tone the summary slide was written with."""
     from reportgen.config import Config
     from reportgen.delivery.addresses import header_text
-    from reportgen.narrative.leadership import build_summary
+    from reportgen.studies.regression.summary import build_summary
 
     try:
         with zipfile.ZipFile(io.BytesIO(pptx)) as deck:

@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from reportgen.narrative.leadership import SECTION_TITLES, Block, ExecutiveSummary
+from reportgen.core.summary import SECTION_TITLES, Block, ExecutiveSummary
 from reportgen.resources import assets_dir, templates_dir
 
 __all__ = ["Para", "Box", "PageLayout", "LayoutError", "Metrics", "layout_spec", "metrics", "measured", "layout_page"]
@@ -185,15 +185,17 @@ def _text_box(x: float, y: float, w: float, key: str, paras: tuple[Para, ...], s
     return Box("text", x, y, w, h, key, paras)
 
 
-def layout_page(summary: ExecutiveSummary, picture: Path) -> PageLayout:
-    """Fit ``summary`` and the picture onto one page, shortening by rule.
+def layout_page(summary: ExecutiveSummary, picture: Path | None = None) -> PageLayout:
+    """Fit ``summary`` and its picture onto one page, shortening by rule.
 
     Parameters
     ----------
     summary : ExecutiveSummary
         The full summary; optional blocks may be dropped.
-    picture : Path
-        The confusion-matrix PNG (its pixel size sets its height on the page).
+    picture : Path, optional
+        The PNG of ``summary.figure`` (its pixel size sets its height on the
+        page). Without a summary figure there is no picture, and the insights
+        text has the column to itself.
 
     Returns
     -------
@@ -207,8 +209,12 @@ def layout_page(summary: ExecutiveSummary, picture: Path) -> PageLayout:
     from PIL import Image
 
     spec = layout_spec()
-    with Image.open(picture) as image:
-        aspect = image.height / image.width
+    if summary.figure is not None and picture is None:
+        raise ValueError(f"the summary shows {summary.figure.file}, but no picture was given")
+    aspect = 0.0
+    if summary.figure is not None:
+        with Image.open(picture) as image:
+            aspect = image.height / image.width
     sizes = [s for s in spec["font"]["body_sizes"] if s >= spec["font"]["min_size"]]
     for size in sizes:
         current, dropped = summary, 0
@@ -250,7 +256,9 @@ def _paras(blocks: tuple[Block, ...], size: float, color: str) -> tuple[Para, ..
     return tuple(Para(b.text, size, lead=b.lead, bullet=b.bullet, color=color) for b in blocks)
 
 
-def _place(summary: ExecutiveSummary, size: float, picture: Path, aspect: float, spec: dict[str, Any], dropped: int) -> PageLayout:
+def _place(
+    summary: ExecutiveSummary, size: float, picture: Path | None, aspect: float, spec: dict[str, Any], dropped: int
+) -> PageLayout:
     """Every box of the page at body ``size``, top to bottom, columns side by side."""
     pg, f, c, band, rule = spec["page"], spec["font"], spec["colors"], spec["band"], spec["rule"]
     inch = PT_PER_IN
@@ -284,6 +292,8 @@ def _place(summary: ExecutiveSummary, size: float, picture: Path, aspect: float,
     right = x0 + col_w + pg["gutter"] * inch
     ry = section("insights", right, y, col_w, band["column_width"]) + gap
     fig = summary.figure
+    if fig is None:  # no picture: the insights text is all the column holds
+        return PageLayout(summary, size, caption_size, title_size, tuple(boxes), dropped, spec)
     boxes.append(_text_box(right, ry, col_w, "insights", (Para(fig.caption, caption_size, color=c["muted"]),), spec))
     ry += boxes[-1].h
     fw = min(spec["figure"]["width"] * inch, col_w)

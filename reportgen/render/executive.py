@@ -1,6 +1,6 @@
 """The executive summary: one page, as a PPTX slide and as a PDF, from one fitted layout.
 
-The summary is written once (``reportgen.narrative.leadership``), fitted to
+The summary is written once by the study (``reportgen.core.summary``), fitted to
 the page once (``reportgen.render.exec_layout``), then drawn twice: by
 python-pptx and by WeasyPrint from ``templates/executive/summary.html.j2``.
 Both read the same boxes, so the two files cannot disagree.
@@ -28,7 +28,7 @@ def write_executive_summary(results: AnalysisResults, config: Config, folder: Pa
     Parameters
     ----------
     results : AnalysisResults
-        With figures drawn: ``folder/figures/confusion_matrix.png`` must exist.
+        With figures drawn: the summary's picture (``folder/figures/confusion_matrix.png``) must exist.
     config : Config
         Title, subtitle and audience (``config.report``).
     folder : Path
@@ -39,12 +39,13 @@ def write_executive_summary(results: AnalysisResults, config: Config, folder: Pa
     LayoutError
         The summary cannot fit one page at 10 pt even fully shortened.
     """
-    from reportgen.narrative.leadership import build_summary
+    from reportgen import studies
     from reportgen.render.exec_layout import layout_page
     from reportgen.render.pptx import write_pptx
 
-    summary = build_summary(results, config)
-    page = layout_page(summary, folder / "figures" / summary.figure.file)
+    summary = studies.get("regression").summary(results, config)
+    picture = folder / "figures" / summary.figure.file if summary.figure else None
+    page = layout_page(summary, picture)
     write_pptx(page, folder / FILES[0])
     write_summary_pdf(page, folder / FILES[1], folder)
 

@@ -1,7 +1,9 @@
-"""The technical report as HTML (self-contained) and, from the same HTML, as PDF.
+"""Any study's technical report as HTML (self-contained) and, from the same HTML, as PDF.
 
-The content is written once by ``reportgen.narrative.technical``; this module
-only lays it out through ``templates/technical/`` with ``assets/report.css``.
+A study writes its report once, as a ``reportgen.core.document.Document``;
+this module only lays it out through ``templates/technical/`` (one macro a
+kind of block) with ``assets/report.css``. The sections, their order, anchors
+and headings all come from the document.
 """
 
 from __future__ import annotations
@@ -11,28 +13,13 @@ import os
 from pathlib import Path
 
 from reportgen.config import Config
-from reportgen.narrative.technical import TechnicalReport, technical_report
+from reportgen.core.document import Document
 from reportgen.render.jinja import render_template
 from reportgen.resources import assets_dir
 from reportgen.results import AnalysisResults
 
 HTML_FILE = "technical_report.html"
 PDF_FILE = "technical_report.pdf"
-
-#: Section partials in ``templates/technical/``, in order, with their headings.
-SECTIONS: tuple[tuple[str, str], ...] = (
-    ("glance", "Results at a glance"),
-    ("changes", "What changed since the last build"),
-    ("data", "Data and quality"),
-    ("exploration", "Exploration"),
-    ("assumptions", "Assumption checks"),
-    ("model", "The model"),
-    ("evaluation", "Evaluation"),
-    ("interpretation", "Interpretation"),
-    ("method_note", "Method note: why the test set is not balanced"),
-    ("reproducibility", "Reproducibility"),
-)
-
 
 def generated_at() -> str:
     """Now in UTC to the minute, or ``SOURCE_DATE_EPOCH`` when set (reproducible builds)."""
@@ -41,20 +28,22 @@ def generated_at() -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def build_content(results: AnalysisResults, config: Config, when: str | None = None) -> TechnicalReport:
-    """The report's content for these results (package versions read from metadata)."""
+def build_content(results: AnalysisResults, config: Config, when: str | None = None, study_id: str = "regression") -> Document:
+    """A study's report for these results (package versions read from metadata); the regression's by default."""
+    from reportgen import studies
     from reportgen.artifacts import package_versions
 
-    return technical_report(results, config, generated_at=when or generated_at(), versions=package_versions())
+    study = studies.get(study_id)
+    return study.document(results, config, generated_at=when or generated_at(), versions=package_versions())
 
 
-def render_html(report: TechnicalReport, folder: Path, *, embed: bool = True) -> str:
-    """Lay the report out as one HTML document.
+def render_html(document: Document, folder: Path, *, embed: bool = True) -> str:
+    """Lay a study's report out as one HTML document, section by section, block by block.
 
     Parameters
     ----------
-    report : TechnicalReport
-        From ``build_content``.
+    document : Document
+        From the study's ``document`` (``build_content``).
     folder : Path
         The build folder; figures are read from ``folder / "figures"``.
     embed : bool
@@ -72,26 +61,25 @@ def render_html(report: TechnicalReport, folder: Path, *, embed: bool = True) ->
     css = Markup((assets_dir() / "report.css").read_text(encoding="utf-8"))
     return render_template(
         "technical/base.html.j2",
-        report=report,
-        sections=tuple((key, heading) for key, heading in SECTIONS if getattr(report, key) is not None),
+        document=document,
         css=css,
         embed=embed,
         figures_dir=str(folder / "figures"),
     )
 
 
-def write_technical_html(report: TechnicalReport, folder: Path) -> Path:
+def write_technical_html(document: Document, folder: Path) -> Path:
     """Write ``technical_report.html`` (figures embedded) into ``folder``."""
     out = folder / HTML_FILE
-    out.write_text(render_html(report, folder, embed=True), encoding="utf-8")
+    out.write_text(render_html(document, folder, embed=True), encoding="utf-8")
     return out
 
 
-def write_technical_pdf(report: TechnicalReport, folder: Path) -> Path:
+def write_technical_pdf(document: Document, folder: Path) -> Path:
     """Write ``technical_report.pdf`` into ``folder`` from the same templates, print rules applied."""
     from reportgen.render.pdf import write_pdf
 
-    return write_pdf(render_html(report, folder, embed=False), folder / PDF_FILE, folder)
+    return write_pdf(render_html(document, folder, embed=False), folder / PDF_FILE, folder)
 
 
 def write_technical_report(results: AnalysisResults, config: Config, folder: Path) -> None:

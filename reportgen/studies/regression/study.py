@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from reportgen.config import Config
+    from reportgen.core.document import Document
     from reportgen.core.study import FigureDrawer, Headline
+    from reportgen.core.summary import ExecutiveSummary
     from reportgen.io import Dataset
     from reportgen.progress import Progress
     from reportgen.results import AnalysisResults
@@ -52,15 +54,15 @@ class RegressionStudy:
 
         return FIGURES
 
-    def document(self, results: AnalysisResults, config: Config, *, generated_at: str, versions: dict[str, str]):
+    def document(self, results: AnalysisResults, config: Config, *, generated_at: str, versions: dict[str, str]) -> Document:
         """The technical report."""
-        from reportgen.narrative.technical import technical_report
+        from reportgen.studies.regression.technical import technical_report
 
         return technical_report(results, config, generated_at=generated_at, versions=versions)
 
-    def summary(self, results: AnalysisResults, config: Config):
+    def summary(self, results: AnalysisResults, config: Config) -> ExecutiveSummary:
         """The executive summary, in the configured tone."""
-        from reportgen.narrative.leadership import build_summary
+        from reportgen.studies.regression.summary import build_summary
 
         return build_summary(results, config)
 
@@ -73,7 +75,7 @@ class RegressionStudy:
     def verdict(self, results: AnalysisResults) -> str:
         """How well the model tells the positive class, and what its flags are worth."""
         from reportgen.formatters import fmt_rate, in_words
-        from reportgen.narrative.technical import discrimination_word
+        from reportgen.narrative.wording import discrimination_word
 
         e, positive = results.evaluation, results.model.positive_class
         return (

@@ -1,11 +1,10 @@
-"""The one-page executive summary, in words: built once, format-neutral, for either tone.
+"""The regression's one-page executive summary, in words, for either tone.
 
-``build_summary`` turns the results and the config into a small frozen
-structure (title, subtitle, four sections of paragraphs and bullets, and the
-confusion-matrix figure with its captions). The PPTX and PDF renderers walk
-that same structure, so the two documents cannot disagree, and
-``summary_text`` and ``summary_html`` give it as an e-mail's plain-text and
-HTML bodies.
+``build_summary`` turns the results and the config into the shared, format-neutral
+``reportgen.core.summary.ExecutiveSummary`` (title, subtitle, four sections of
+paragraphs and bullets, and the confusion-matrix figure with its captions),
+which the shared renderers lay out; ``summary_text`` and ``summary_html`` give
+it as an e-mail's plain-text and HTML bodies.
 
 Every number is taken from the results and formatted with
 ``reportgen.formatters``; every judgement ("weak", "far more likely", which
@@ -22,11 +21,10 @@ Two tones (``config.report.audience``):
 
 from __future__ import annotations
 
-import dataclasses
 import math
-from dataclasses import dataclass
 
 from reportgen.config import Config
+from reportgen.core.summary import SECTION_TITLES, Block, ExecutiveSummary, Section, SummaryFigure
 from reportgen.formatters import (
     fmt_ci,
     fmt_delta,
@@ -37,21 +35,13 @@ from reportgen.formatters import (
     fmt_pct,
     fmt_rate,
     fmt_value,
-    in_words,
     plain_name,
     term_label,
 )
+from reportgen.narrative.wording import in_words, join_words
 from reportgen.results import AnalysisResults, Term
 
-__all__ = ["Block", "Section", "SummaryFigure", "ExecutiveSummary", "SECTION_TITLES", "build_summary", "summary_html", "summary_text"]
-
-#: Section keys in page order, with the heading each shows.
-SECTION_TITLES = {
-    "overview": "OVERVIEW",
-    "status": "PROJECT STATUS",
-    "insights": "KEY INSIGHTS",
-    "next": "NEXT STEPS",
-}
+__all__ = ["build_summary", "summary_html", "summary_text"]
 
 #: An odds ratio at least this far from 1 (either way) reads as "far", then as plain, else "a little".
 _STRONG, _CLEAR = math.log(2.0), math.log(1.25)
@@ -60,114 +50,6 @@ _WEAK_BELOW, _FAIR_BELOW = 0.7, 0.8
 #: Below this share of the positive class, "rare" is the honest word.
 _RARE_BELOW = 0.2
 _FIGURE = "confusion_matrix.png"
-
-
-@dataclass(frozen=True)
-class Block:
-    """One paragraph or bullet: an optional bold lead-in, then text."""
-
-    text: str
-    lead: str = ""
-    bullet: bool = False
-    optional: bool = False  # may be dropped to fit the page
-
-    @property
-    def plain(self) -> str:
-        """The block as one line of text."""
-        return f"{self.lead} {self.text}" if self.lead else self.text
-
-
-@dataclass(frozen=True)
-class Section:
-    """A headed section of the page."""
-
-    key: str
-    title: str
-    blocks: tuple[Block, ...]
-
-    @property
-    def optional_count(self) -> int:
-        """How many blocks may still be dropped."""
-        return sum(b.optional for b in self.blocks)
-
-
-@dataclass(frozen=True)
-class SummaryFigure:
-    """The confusion-matrix picture, with a caption above and the four cells in words below."""
-
-    file: str
-    alt: str
-    caption: str
-    cells: tuple[Block, ...]
-
-
-@dataclass(frozen=True)
-class ExecutiveSummary:
-    """The whole page, format-neutral; change it only by copying."""
-
-    audience: str
-    title: str
-    subtitle: str
-    sections: tuple[Section, ...]
-    figure: SummaryFigure
-
-    def section(self, key: str) -> Section:
-        """The section with ``key``."""
-        return next(s for s in self.sections if s.key == key)
-
-    def without_last_optional(self, key: str) -> ExecutiveSummary:
-        """A copy with the last optional block of section ``key`` dropped (the shortening rule's step)."""
-        section = self.section(key)
-        drop = max((i for i, b in enumerate(section.blocks) if b.optional), default=None)
-        if drop is None:
-            return self
-        blocks = section.blocks[:drop] + section.blocks[drop + 1 :]
-        sections = tuple(dataclasses.replace(s, blocks=blocks) if s.key == key else s for s in self.sections)
-        return dataclasses.replace(self, sections=sections)
-
-    def to_text(self) -> str:
-        """The page as plain text: headings in capitals, bullets as dashes."""
-        lines = [self.title, self.subtitle, ""]
-        for section in self.sections:
-            lines.append(section.title)
-            lines += [("- " if b.bullet else "") + b.plain for b in section.blocks]
-            if section.key == "insights":
-                lines += ["", self.figure.caption + ":"] + ["- " + c.plain for c in self.figure.cells]
-            lines.append("")
-        return "\n".join(lines).rstrip() + "\n"
-
-    def to_html(self) -> str:
-        """The page as a small, self-contained HTML document (an e-mail body): headings, paragraphs, lists."""
-        from html import escape
-
-        def block(b: Block) -> str:
-            lead = f"<strong>{escape(b.lead)}</strong> " if b.lead else ""
-            return lead + escape(b.text)
-
-        def blocks(items: tuple[Block, ...]) -> list[str]:
-            out: list[str] = []
-            for i, b in enumerate(items):
-                if b.bullet and (i == 0 or not items[i - 1].bullet):
-                    out.append("<ul>")
-                out.append(f"<li>{block(b)}</li>" if b.bullet else f"<p>{block(b)}</p>")
-                if b.bullet and (i == len(items) - 1 or not items[i + 1].bullet):
-                    out.append("</ul>")
-            return out
-
-        parts = [
-            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">',
-            f"<title>{escape(self.title)}</title></head>",
-            '<body style="font-family: \'DejaVu Sans\', Verdana, sans-serif; color: #1A1A1A; max-width: 40em">',
-            f"<h1>{escape(self.title)}</h1>",
-            f'<p style="color: #404040">{escape(self.subtitle)}</p>',
-        ]
-        for section in self.sections:
-            parts.append(f"<h2>{escape(section.title)}</h2>")
-            parts += blocks(section.blocks)
-            if section.key == "insights":
-                parts.append(f"<p>{escape(self.figure.caption)} (confusion matrix in the attached PDF):</p>")
-                parts += blocks(tuple(dataclasses.replace(c, bullet=True) for c in self.figure.cells))
-        return "\n".join(parts + ["</body></html>"]) + "\n"
 
 
 def build_summary(results: AnalysisResults, config: Config, audience: str | None = None) -> ExecutiveSummary:
@@ -265,11 +147,6 @@ def _label(f: _Facts, t: Term) -> str:
     return label + (" per SD" if t.kind == "continuous" else "")
 
 
-def _list(words: list[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
-
 # --- leadership: plain words -------------------------------------------------
 
 
@@ -343,7 +220,7 @@ def _lead_insights(f: _Facts) -> list[Block]:
     unclear = [plain_name(t.term.split("[", 1)[0]) for t in f.effects if not f.matters(t)]
     unclear = list(dict.fromkeys(unclear))
     if unclear:
-        blocks.append(Block(f"{_list(unclear).capitalize()} made no clear difference.", optional=True))
+        blocks.append(Block(f"{join_words(unclear).capitalize()} made no clear difference.", optional=True))
     return blocks
 
 
@@ -386,7 +263,7 @@ def _lead_next(f: _Facts) -> list[Block]:
 
 def _tech_overview(f: _Facts) -> list[Block]:
     m, d = f.m, f.d
-    names = _list([plain_name(x) for x in m.features])
+    names = join_words([plain_name(x) for x in m.features])
     reasons = "; ".join(f"{k}: {fmt_int(v)}" for k, v in d.dropped_reasons.items()) or "none"
     balancing = {
         "class_weight": "balanced class weights",
@@ -403,7 +280,7 @@ def _tech_overview(f: _Facts) -> list[Block]:
     ]
     dropped = f.r.assumptions.collinearity.dropped
     if dropped:
-        blocks.append(Block(f"Left out by the VIF rule: {_list([plain_name(x) for x in dropped])}. Continuous effects are per SD.", optional=True))
+        blocks.append(Block(f"Left out by the VIF rule: {join_words([plain_name(x) for x in dropped])}. Continuous effects are per SD.", optional=True))
     return blocks
 
 

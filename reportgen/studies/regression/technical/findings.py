@@ -1,0 +1,182 @@
+"""What the effects mean and where that stops, why the test set is not balanced, and how to get the numbers again."""
+
+from __future__ import annotations
+
+import math
+
+from reportgen.config import Config
+from reportgen.core.document import BulletList, Heading, Paragraph, Section, Table
+from reportgen.formatters import fmt_ci, fmt_int, fmt_num, fmt_or, fmt_p, fmt_pct, fmt_rate, plain_name
+from reportgen.narrative.wording import STATUS_LABELS, capital, discrimination_word, effect_direction, in_words, share
+from reportgen.results import AnalysisResults, ScenarioMetrics, Term
+from reportgen.studies.regression.technical._common import labels
+
+
+def interpretation(r: AnalysisResults) -> Section:
+    """Effects ranked on comparable scales, then the limits of what they say."""
+    e, m = r.evaluation, r.model
+    neg, pos = labels(r)
+    ranked = m.ranked_effects()
+    clear = [t for t in ranked if effect_direction(*t.comparable_ci) != "unclear"]
+    intro = (
+        f"Effects ranked by size on comparable scales (per standard deviation for counts, against the reference level for "
+        f"categories). {len(clear)} of {len(ranked)} have a 95% interval that excludes 1."
+    )
+    limits = [
+        f"Discrimination is {discrimination_word(e.roc_auc)} (ROC AUC {fmt_rate(e.roc_auc)}; McFadden pseudo R² "
+        f"{fmt_num(m.pseudo_r2, 3)}): the predictors explain little of who is {pos}.",
+        f"At the real prevalence of {fmt_pct(m.test_positive_share)}, precision is {fmt_pct(e.precision)}: "
+        f"of the videos flagged as {pos}, {in_words(e.precision)} truly are. A flag is a prompt to look, not a finding.",
+    ]
+    limits += [f"{c.name} — {STATUS_LABELS[c.status]}: {c.detail}." for c in r.assumptions.checks if c.status != "pass"]
+    limits += _linearity_caveat(r)
+    limits.append(
+        "These are associations in this sample of videos, not causes: verification is a property of the author's account, "
+        "and nothing here says that changing a video would change it."
+    )
+    return Section(
+        "interpretation",
+        "Interpretation",
+        (
+            Paragraph(intro),
+            BulletList(tuple(_effect_sentence(t, r) for t in ranked), css="effects", ordered=True),
+            Heading("Limits"),
+            BulletList(tuple(limits), css="limits"),
+        ),
+    )
+
+
+def _effect_sentence(t: Term, r: AnalysisResults) -> str:
+    """One ranked effect in words, its direction read from the interval."""
+    m = r.model
+    _, pos = labels(r)
+    low, high = t.comparable_ci
+    value = t.comparable_or
+    stats = f"(OR {fmt_or(value)}, 95% CI {fmt_ci(low, high)}, p {fmt_p(t.p_value)})"
+    if t.kind == "continuous":
+        subject = f"Each standard deviation more {plain_name(t.term)} (about {fmt_num(t.sd or 0.0, 0)})"
+    else:
+        column, level = t.term[:-1].split("[", 1)
+        subject = f"{capital(plain_name(column))} '{level}' rather than '{m.reference_levels.get(column, 'the reference')}'"
+    direction = effect_direction(low, high)
+    if direction == "up":
+        verb = f"multiplies the odds of a {pos} author by {fmt_or(value)}"
+    elif direction == "down":
+        verb = f"lowers the odds of a {pos} author to {fmt_or(value)} times"
+    else:
+        verb = "goes with no effect distinguishable from none at the 5% level"
+    return f"{subject} {verb} {stats}."
+
+
+def _linearity_caveat(r: AnalysisResults) -> list[str]:
+    """When Box-Tidwell passed, say how close it came and what per-SD odds ratios still average over."""
+    check = next((c for c in r.assumptions.checks if "Box-Tidwell" in c.name), None)
+    p = {k: v for k, v in r.assumptions.box_tidwell_p.items() if not math.isnan(v)}
+    if check is None or check.status != "pass" or not p:
+        return []
+    closest = min(p, key=p.get)
+    return [
+        f"Box-Tidwell finds no departure from a linear logit after correction (smallest p {fmt_p(p[closest])}, "
+        f"{plain_name(closest)}); each odds ratio is still one average slope on the log-odds scale across a very skewed range of values."
+    ]
+
+
+def method_note(r: AnalysisResults, config: Config) -> Section:
+    """Our numbers beside a re-balanced test set and upsampling before the split, and why we do neither."""
+    heading = "Method note: why the test set is not balanced"
+    mc = r.method_comparison
+    neg, pos = labels(r)
+    if mc is None:
+        return Section("method_note", heading, (Paragraph("The comparison was not computed for this build.", css="lead"),))
+    h, b, u = mc.honest, mc.rebalanced, mc.upsampled_first
+    test = config.model.test_size
+    intro = (
+        "Two common shortcuts, computed on this data: (a) the same classifier scored on the same test rows, each class weighted "
+        f"to half the total weight (a 50/50 test set); (b) the course notebook's order: the {fmt_int(mc.rows_before_upsampling)} "
+        f"usable rows upsampled to {fmt_int(mc.rows_after_upsampling)} by copying {pos} rows (seed {mc.seed}), then split "
+        f"{fmt_pct(1 - test, 0)}/{fmt_pct(test, 0)} stratified, the same kind of pipeline refitted and scored on that test set."
+    )
+    table = Table(
+        "The report's evaluation beside the two shortcuts",
+        ("", "This report (real mix)", "(a) Test re-balanced to 50/50", "(b) Upsampled before the split"),
+        (
+            ("Test rows", fmt_int(h.n_test), fmt_int(b.n_test), fmt_int(u.n_test)),
+            (f"{pos.capitalize()} share of the test set", fmt_pct(h.positive_share), fmt_pct(b.positive_share), fmt_pct(u.positive_share)),
+            *_scenario_rows(h, b, u),
+            ("Test rows that are copies of training rows", "none (split first)", "none (same rows)", fmt_int(mc.test_copies)),
+        ),
+        (1, 2, 3),
+        css="compare",
+        tight=True,
+    )
+    upsampled_positives = round(u.positive_share * u.n_test)
+    leak = (
+        f"In (b), {fmt_int(mc.test_copies)} of the {fmt_int(u.n_test)} test rows ({share(mc.test_copies, u.n_test)}) are copies "
+        f"of a video that is also in the training rows, {fmt_int(mc.test_positive_copies)} of them among the "
+        f"{fmt_int(upsampled_positives)} {pos} test rows. The test set then partly grades the model on videos it was trained on, "
+        f"so it no longer estimates performance on new videos: ROC AUC reads {fmt_rate(u.roc_auc)} there against "
+        f"{fmt_rate(h.roc_auc)} on untouched test rows, and recall {fmt_pct(u.recall)} against {fmt_pct(h.recall)}."
+    )
+    prevalence = (
+        f"A balanced test set states the metrics for a world in which half the videos are {pos}. Recall does not depend on the "
+        f"class mix ({fmt_pct(h.recall)} in both), but precision does: at the real {fmt_pct(h.positive_share)} prevalence the "
+        f"classifier's precision is {fmt_pct(h.precision)}, on a 50/50 mix it would read {fmt_pct(b.precision)}. Accuracy moves "
+        f"from {fmt_pct(h.accuracy)} to {fmt_pct(b.accuracy)} and the majority-class baseline from {fmt_pct(h.baseline_accuracy)} "
+        f"to {fmt_pct(b.baseline_accuracy)}"
+        + (
+            ", hiding that the model is less accurate than always predicting '" + neg + "'."
+            if h.accuracy < h.baseline_accuracy and b.accuracy >= b.baseline_accuracy
+            else "."
+        )
+    )
+    why = (
+        "So the report splits first, balances only the training rows ("
+        + {"class_weight": "class weights", "upsample": "upsampling after the split", "none": "here: not at all"}.get(
+            config.model.balancing, config.model.balancing
+        )
+        + "), and evaluates on untouched test rows with the real class mix: those are the numbers a moderator will see."
+    )
+    return Section("method_note", heading, (Paragraph(intro, css="lead"), table, Paragraph(leak), Paragraph(prevalence), Paragraph(why)))
+
+
+def _scenario_rows(*scenarios: ScenarioMetrics) -> tuple[tuple[str, ...], ...]:
+    """Metric rows of the method-note table, one column a scenario."""
+    return (
+        ("Accuracy", *(fmt_pct(s.accuracy) for s in scenarios)),
+        ("Majority-class baseline accuracy", *(fmt_pct(s.baseline_accuracy) for s in scenarios)),
+        ("Precision", *(fmt_pct(s.precision) for s in scenarios)),
+        ("Recall", *(fmt_pct(s.recall) for s in scenarios)),
+        ("F1", *(fmt_pct(s.f1) for s in scenarios)),
+        ("ROC AUC", *(fmt_rate(s.roc_auc) for s in scenarios)),
+        ("Average precision", *(fmt_rate(s.average_precision) for s in scenarios)),
+    )
+
+
+def reproducibility(r: AnalysisResults, config: Config, generated_at: str, versions: dict[str, str]) -> Section:
+    """What it takes to get the same numbers again."""
+    m, c = r.model, config.model
+    balancing = {
+        "class_weight": "class weights on the training rows (scikit-learn 'balanced'); inference unweighted",
+        "upsample": "minority class upsampled in the training rows only; inference unweighted",
+        "none": "none",
+    }.get(m.balancing, m.balancing)
+    settings = (
+        ("Split", f"{fmt_pct(1 - c.test_size, 0)} train / {fmt_pct(c.test_size, 0)} test, stratified on {c.target}"),
+        ("Training / test rows", f"{fmt_int(m.n_train)} / {fmt_int(m.n_test)}"),
+        ("Balancing", balancing),
+        ("Seed", str(c.seed)),
+        ("Threshold", fmt_num(c.threshold, 2)),
+        ("Predictors", ", ".join(m.features)),
+        ("Input file", r.data.source),
+        ("Input SHA-256", r.data.sha256),
+        ("Date of the data", r.data.modified),
+        ("Generated", generated_at),
+    )
+    return Section(
+        "reproducibility",
+        "Reproducibility",
+        (
+            Table("Settings of this build", ("Setting", "Value"), settings, css="settings"),
+            Table("Package versions", ("Package", "Version"), tuple(versions.items()), css="versions"),
+        ),
+    )

@@ -1,0 +1,184 @@
+"""The assumption checks, the model and its evaluation on the test set."""
+
+from __future__ import annotations
+
+import math
+
+from reportgen.core.document import Block, BulletList, Fact, Facts, FigureBlock, Group, Paragraph, Section, Table
+from reportgen.formatters import fmt_ci, fmt_int, fmt_num, fmt_or, fmt_p, fmt_pct, fmt_rate, plain_name, term_label
+from reportgen.narrative.wording import STATUS_LABELS
+from reportgen.results import AnalysisResults, FigureInfo
+from reportgen.studies.regression.technical._common import check_value, labels
+
+
+def assumptions(r: AnalysisResults) -> Section:
+    """The checks with symbol-and-word status, and the per-predictor screening numbers."""
+    checks = r.assumptions.checks
+    counts = {s: sum(c.status == s for c in checks) for s in STATUS_LABELS}
+    intro = f"{len(checks)} checks: {counts['pass']} pass, {counts['warn']} warn, {counts['fail']} fail."
+    col, bt = r.assumptions.collinearity, r.assumptions.box_tidwell_p
+    rows = tuple(
+        (
+            plain_name(name),
+            check_value(v),
+            check_value(col.vif_after[name]) if name in col.vif_after else "left out",
+            fmt_p(bt[name]) if name in bt and not math.isnan(bt[name]) else "–",
+        )
+        for name, v in col.vif.items()
+    )
+    note = (
+        f"Left out by the VIF rule: {', '.join(plain_name(c) for c in col.dropped)}. "
+        if col.dropped
+        else "No predictor was left out by the VIF rule. "
+    ) + "Box-Tidwell p-values test each continuous predictor's x·ln(x) term; categories have none."
+    return Section(
+        "assumptions",
+        "Assumption checks",
+        (
+            Paragraph(intro, css="lead"),
+            Table(
+                "Assumption checks: status as a symbol and a word",
+                ("Check", "Status", "Value", "Detail"),
+                tuple((c.name, STATUS_LABELS[c.status], check_value(c.value), c.detail) for c in checks),
+                numeric=(2,),
+                css="checks",
+                status=tuple(c.status for c in checks),
+                status_column=1,
+                tight=True,
+            ),
+            Table(
+                "Collinearity and linearity by candidate predictor",
+                ("Predictor", "VIF (all candidates)", "VIF (model)", "Box-Tidwell p"),
+                rows,
+                (1, 2, 3),
+            ),
+            Paragraph(note),
+        ),
+    )
+
+
+def model(r: AnalysisResults, figures: dict[str, FigureInfo]) -> Section:
+    """The term table, reference levels, fit statistics and the forest plot."""
+    m = r.model
+    neg, pos = labels(r)
+    balancing = {
+        "class_weight": "the prediction pipeline weights the classes to balance them (training rows only)",
+        "upsample": "the prediction pipeline upsamples the minority class (training rows only)",
+        "none": "no balancing is applied",
+    }.get(m.balancing, m.balancing)
+    intro = (
+        f"Logistic regression of {plain_name(m.target)} = {pos} on {len(m.features)} predictors, fitted by maximum likelihood "
+        f"on {fmt_int(m.n_train)} training rows without weights, so standard errors and p-values are valid; {balancing}."
+    )
+    references = "; ".join(f"{plain_name(c)}: {lvl}" for c, lvl in m.reference_levels.items())
+    rows = []
+    for t in m.terms:
+        per_sd = t.kind == "continuous" and t.or_per_sd is not None
+        rows.append(
+            (
+                "Intercept (baseline odds)" if t.kind == "intercept" else term_label(t.term, m.reference_levels),
+                fmt_or(t.odds_ratio),
+                fmt_ci(t.or_ci_low, t.or_ci_high),
+                fmt_p(t.p_value),
+                fmt_num(t.sd, 1) if per_sd and t.sd is not None else "–",
+                fmt_or(t.or_per_sd) if per_sd else "–",
+                fmt_ci(t.or_per_sd_ci_low, t.or_per_sd_ci_high) if per_sd else "–",
+            )
+        )
+    near_one = [t for t in m.terms if t.kind == "continuous" and fmt_or(t.odds_ratio) == fmt_or(1.0)]
+    terms_note = (
+        f"Per-unit odds ratios of {', '.join(plain_name(t.term) for t in near_one)} round to {fmt_or(1.0)} because one unit "
+        "(one view, one share) is a tiny change; the per-SD columns put every continuous predictor on a comparable scale."
+        if near_one
+        else "The per-SD columns put every continuous predictor on a comparable scale."
+    )
+    fit = (
+        Fact("Training rows", fmt_int(m.n_train)),
+        Fact("Test rows", fmt_int(m.n_test)),
+        Fact("Converged", "yes" if m.converged else "no"),
+        Fact("McFadden pseudo R²", fmt_num(m.pseudo_r2, 3)),
+        Fact("Likelihood-ratio test p", fmt_p(m.llr_p_value)),
+    )
+    blocks: list[Block] = [
+        Paragraph(intro),
+        Paragraph(f"Reference levels: {references}." if references else "The model has no categorical predictor."),
+        Facts(fit, css="facts inline"),
+        Table(
+            "Model terms: odds ratios per unit, 95% confidence intervals, p-values and odds ratios per standard deviation",
+            ("Term", "Odds ratio", "95% CI", "p-value", "SD", "OR per SD", "95% CI per SD"),
+            tuple(rows),
+            (1, 2, 3, 4, 5, 6),
+            css="compact terms",
+        ),
+        Paragraph(terms_note),
+    ]
+    if m.warnings:
+        blocks.append(BulletList(m.warnings, css="warnings"))
+    if "odds_ratios.png" in figures:
+        blocks.append(FigureBlock(figures["odds_ratios.png"]))
+    return Section("model", "The model", tuple(blocks))
+
+
+def evaluation(r: AnalysisResults, figures: dict[str, FigureInfo]) -> Section:
+    """Confusion counts, metrics beside the majority-class baseline, the curves."""
+    e, m = r.evaluation, r.model
+    cm = e.confusion_matrix
+    neg, pos = labels(r)
+    positives, negatives = cm.tp + cm.fn, cm.tn + cm.fp
+    n = positives + negatives
+    intro = (
+        f"On the {fmt_int(n)} held-out test videos ({fmt_pct(m.test_positive_share)} {pos}, the real class mix), "
+        f"a video is called {pos} when its predicted probability is at least {fmt_num(e.threshold, 2)}."
+    )
+    confusion = Table(
+        "Confusion matrix on the test set (rows: actual class; columns: predicted class)",
+        ("Actual \\ predicted", neg, pos, "Total"),
+        (
+            (neg, fmt_int(cm.tn), fmt_int(cm.fp), fmt_int(negatives)),
+            (pos, fmt_int(cm.fn), fmt_int(cm.tp), fmt_int(positives)),
+        ),
+        (1, 2, 3),
+    )
+    says_negative = positives < negatives
+    majority = neg if says_negative else pos
+    baseline = {
+        "precision": "– (never predicts " + pos + ")" if says_negative else fmt_pct(positives / n),
+        "recall": f"0 of {fmt_int(positives)}" if says_negative else f"all {fmt_int(positives)}",
+        "specificity": f"all {fmt_int(negatives)}" if says_negative else f"0 of {fmt_int(negatives)}",
+    }
+    metrics = Table(
+        f"Test-set metrics beside the majority-class baseline (always '{majority}')",
+        ("Metric", "Model", "Baseline", "What it measures"),
+        (
+            ("Accuracy", fmt_pct(e.accuracy), fmt_pct(e.baseline_accuracy), "share of all videos classified correctly"),
+            ("Precision", fmt_pct(e.precision), baseline["precision"], f"share of '{pos}' calls that are right"),
+            ("Recall", fmt_pct(e.recall), baseline["recall"], f"share of {pos} videos found"),
+            ("Specificity", fmt_pct(e.specificity), baseline["specificity"], f"share of {neg} videos recognised"),
+            ("F1", fmt_pct(e.f1), "–", "harmonic mean of precision and recall"),
+            ("ROC AUC", fmt_rate(e.roc_auc), "chance level", "ranking quality over all thresholds"),
+            ("Average precision", fmt_rate(e.average_precision), fmt_rate(m.test_positive_share), "area under the precision-recall curve; chance = prevalence"),
+        ),
+        (1, 2),
+    )
+    if e.accuracy < e.baseline_accuracy:
+        metrics_text = (
+            f"Accuracy ({fmt_pct(e.accuracy)}) is below the baseline ({fmt_pct(e.baseline_accuracy)}): the balanced model trades "
+            f"{fmt_int(cm.fp)} false '{pos}' calls for finding {fmt_int(cm.tp)} of the {fmt_int(positives)} {pos} videos, "
+            "which the baseline never finds. Judge it by recall, precision and ROC AUC, not accuracy."
+        )
+    else:
+        metrics_text = (
+            f"Accuracy ({fmt_pct(e.accuracy)}) is at or above the baseline ({fmt_pct(e.baseline_accuracy)}); "
+            f"the model finds {fmt_int(cm.tp)} of the {fmt_int(positives)} {pos} videos with {fmt_int(cm.fp)} false '{pos}' calls."
+        )
+    matrix = tuple(FigureBlock(figures[f], "small") for f in ("confusion_matrix.png",) if f in figures)
+    curves = tuple(FigureBlock(figures[f], "half") for f in ("roc_curve.png", "precision_recall.png") if f in figures)
+    blocks: list[Block] = [
+        Paragraph(intro, css="lead"),
+        Group((confusion, *matrix), css="pair"),
+        metrics,
+        Paragraph(metrics_text),
+    ]
+    if curves:
+        blocks.append(Group(curves, css="pair figures"))
+    return Section("evaluation", "Evaluation", tuple(blocks))
