@@ -284,8 +284,9 @@ def test_one_address_with_a_display_name_is_accepted(demo, tmp_path):
 
 @pytest.mark.parametrize(
     "entry, shown",
-    [('["ceo@example.com, evil@attacker.test"]', "'ceo@example.com, evil@attacker.test' is not exactly one address"),
-     ('["ceo@example.com", "evil@attacker.test\\r\\nBcc: x@attacker.test"]', "control characters")],
+    [('["ceo@example.com, evil@attacker.test"]', "[delivery.audiences] leadership: 'ceo@example.com, evil@attacker.test' is not exactly one address"),
+     # The config's own check refuses the line break first, naming the key.
+     ('["ceo@example.com", "evil@attacker.test\\r\\nBcc: x@attacker.test"]', "delivery.audiences.leadership[1]")],
     ids=["comma-joined", "line-break"],
 )
 def test_an_audience_entry_that_is_not_one_address_is_refused(demo, tmp_path, entry, shown):
@@ -294,7 +295,7 @@ def test_an_audience_entry_that_is_not_one_address_is_refused(demo, tmp_path, en
     eml = tmp_path / "m.eml"
     done = _run("email", "--out", str(demo), "--to", "leadership", "--config", str(config), "--eml", str(eml))
     assert done.returncode == 2, done.stderr
-    assert done.stderr.startswith("error: [delivery.audiences] leadership: ")
+    assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1
     assert shown in done.stderr
     assert not eml.exists()
 
