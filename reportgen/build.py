@@ -61,13 +61,13 @@ def build(
     """
     from reportgen.artifacts import RESULTS, load_results
     from reportgen.incremental import PreviousBuild, build_keys
-    from reportgen.io import check_file, sha256_of
+    from reportgen.io import check_file, fingerprint
 
     data = Path(data)
     out = Path(out) if out is not None else default_out(data)
     progress = progress or Progress(quiet=True)
     check_file(data)  # before hashing: a missing, foreign or oversized file is refused at once
-    input_sha256 = sha256_of(data)
+    input_sha256 = fingerprint(data)  # the digest, and the file's state: the loader refuses the file if it changed since
     keys = build_keys(input_sha256, config)
     previous = None if force else PreviousBuild.read(out)
     if previous and previous.keys == keys and previous.intact():

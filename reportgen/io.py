@@ -13,10 +13,17 @@ Deliberate choices, each recorded in ``DataSummary.warnings`` when it applies:
 - A column the analyses need that is empty in every row is refused: the model
   would silently lose a predictor (or every row).
 - Files larger than ``REPORTGEN_MAX_INPUT_BYTES`` (default 1 GiB; accepts a
-  number of bytes or ``500M``, ``2G``...) are refused before reading. A build
-  holds about five bytes of memory per byte of CSV beside some 150 MB of
+  whole number of bytes, optionally with K, M, G or T: ``500M``, ``2G``...)
+  are refused before reading. A build holds about five bytes of memory per byte of CSV beside some 150 MB of
   libraries (measured: a 45 MB, 300,000-row file peaks at 350 MB resident), so
   the default keeps a build of the largest accepted file within about 6 GB.
+- ``video_id`` is read as whole numbers written in digits: int64 where every id
+  fits, text otherwise. Never floats: above 2**53 a float cannot tell ids
+  apart, and distinct videos would be dropped as repeats.
+- The bytes analysed are the bytes hashed: the file's state (size, times,
+  inode) is recorded before it is hashed and compared once it has been read;
+  a file that changed in between is refused rather than recorded under a
+  digest that does not describe the rows analysed.
 """
 
 from __future__ import annotations
@@ -24,9 +31,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from reportgen import schema
 from reportgen.config import Config
@@ -53,6 +63,11 @@ _MAGIC = {
 }
 _HEADER_LIMIT = 1 << 20  # a header line longer than this is not the claims CSV
 _UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+# A whole number of bytes with an optional binary unit: 2G, 2GB, 2GiB, 500M, 1048576.
+_SIZE_TEXT = re.compile(r"([0-9]+)\s*(?:([KMGT])I?)?B?")
+# An id as an export writes it: digits, or digits with a zero fraction ("123.0") from a tool that held ids as floats.
+_ID_TEXT = r"\+?[0-9]+(?:\.0*)?"
+_INT64_MAX = (1 << 63) - 1
 
 
 @dataclass(frozen=True)
@@ -71,6 +86,67 @@ def sha256_of(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+class Fingerprint(str):
+    """A file's hex sha256 that also remembers the file's state when it was hashed.
+
+    A ``str``, so it travels as the digest through the build keys and the
+    pipeline unchanged; ``load_dataset`` compares ``state`` with the file once
+    it has read it, so a file that changed after hashing is never analysed
+    under that digest, and a large file is still hashed only once.
+    """
+
+    state: FileState
+
+
+def fingerprint(path: Path) -> Fingerprint:
+    """The sha256 of the input file, with its state taken just before hashing.
+
+    Raises
+    ------
+    InputError
+        The file cannot be read.
+    """
+    with _reading(path):
+        before = _state(path)
+        digest = Fingerprint(sha256_of(path))
+    digest.state = before
+    return digest
+
+
+class FileState(NamedTuple):
+    """What changes when a file is written, replaced or appended to.
+
+    Size catches an append even within one tick of the file-system clock;
+    ctime catches a rewrite whose mtime was set back (``cp -p``, ``touch -r``).
+    """
+
+    device: int
+    inode: int
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+
+
+def _state(path: Path) -> FileState:
+    """The file's ``FileState`` now."""
+    st = path.stat()
+    return FileState(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+@contextmanager
+def _reading(path: Path) -> Iterator[None]:
+    """An OS error while reading the input (permission, I/O) as an InputError naming the file."""
+    import errno
+
+    try:
+        yield
+    except OSError as exc:
+        denied = exc.errno in (errno.EACCES, errno.EPERM)
+        reason = exc.strerror or type(exc).__name__
+        hint = "check that your user may read it" if denied else ""
+        raise InputError(f"the file cannot be read: {reason}", file=path, hint=hint) from None
 
 
 def analysed_columns(config: Config) -> tuple[str, ...]:
@@ -94,6 +170,7 @@ def load_dataset(path: Path | str, config: Config, sha256: str | None = None) ->
         Names the target, predictors and candidates to read.
     sha256 : str, optional
         The file's sha256 when the caller has it already (a build hashes first).
+        From ``fingerprint``, the file must be as it was when hashed.
 
     Returns
     -------
@@ -103,31 +180,40 @@ def load_dataset(path: Path | str, config: Config, sha256: str | None = None) ->
     Raises
     ------
     InputError
-        The file cannot be read as the claims CSV, or a value breaks the schema.
+        The file cannot be read as the claims CSV, a value breaks the schema,
+        the target does not hold two labels, or the file changed while it was
+        being read.
     """
     path = Path(path)
-    check_file(path)
-    columns = analysed_columns(config)
-    header = _header(path)
-    raw = _read(path, header, columns)
+    with _reading(path):
+        check_file(path)
+        before = getattr(sha256, "state", None) or _state(path)
+        columns = analysed_columns(config)
+        header = _header(path)
+        raw = _read(path, header, columns)
+        digest = str(sha256 or sha256_of(path))
+        if _state(path) != before:
+            raise InputError("the file changed while it was being read", file=path, hint="run again when it is complete")
     missing_by_column = {c: int(n) for c, n in raw.isna().sum().items()}
     _refuse_empty_columns(raw, path)
-    frame, notes = _typed(raw, path)
-    frame, dropped = _drop_unusable(frame, config)
+    typed, notes = _typed(raw, path)
+    frame, dropped = _drop_unusable(typed, config)
     if frame.empty:
         raise _nothing_usable(path, missing_by_column, len(raw))
+    _refuse_more_than_two_labels(frame, config.model.target, path)
     summary = DataSummary(
         source=path.name,
-        sha256=sha256 or sha256_of(path),
+        sha256=digest,
         rows_read=len(raw),
         rows_used=len(frame),
         rows_dropped=sum(dropped.values()),
         dropped_reasons=dropped,
         target_counts=_counts(frame[config.model.target]),
         missing_by_column=missing_by_column,
-        duplicate_rows=int(raw.duplicated().sum()),
-        duplicate_ids=int(raw[schema.VIDEO_ID].duplicated().sum()),
-        modified=dt.date.fromtimestamp(path.stat().st_mtime).isoformat(),
+        # Of the typed values, not the text: "007" and "7" are one id, as in the rows dropped.
+        duplicate_rows=int(typed.duplicated().sum()),
+        duplicate_ids=int(typed[schema.VIDEO_ID].duplicated().sum()),
+        modified=dt.date.fromtimestamp(before.mtime_ns // 1_000_000_000).isoformat(),
         warnings=(*_ignored_columns(header), *notes, *_warnings(dropped)),
     )
     return Dataset(frame=frame, summary=summary, path=path)
@@ -141,14 +227,12 @@ def max_input_bytes() -> int:
     InputError
         The variable is set to something that is not a size.
     """
-    text = os.environ.get(MAX_INPUT_ENV, "").strip().upper().removesuffix("B").removesuffix("I")
+    text = os.environ.get(MAX_INPUT_ENV, "").strip().upper()
     if not text:
         return MAX_INPUT_DEFAULT
-    number, unit = (text[:-1], text[-1]) if text[-1] in _UNITS else (text, "")
-    try:
-        limit = int(float(number) * _UNITS[unit])
-    except ValueError:
-        limit = -1
+    # Whole numbers only: "inf", "nan", "-5", "1e9" and "1.5G" are refused rather than guessed at.
+    size = _SIZE_TEXT.fullmatch(text)
+    limit = int(size[1]) * _UNITS[size[2] or ""] if size else 0
     if limit <= 0:
         given = os.environ[MAX_INPUT_ENV]
         raise InputError(f"{MAX_INPUT_ENV} must be a size such as 2G, 500M or a number of bytes, not {given!r}")
@@ -165,6 +249,12 @@ def _size(n: int) -> str:
 
 def check_file(path: Path) -> None:
     """Refuse what is not a readable, non-empty text file of a size this machine can take."""
+    with _reading(path):
+        _check_file(path)
+
+
+def _check_file(path: Path) -> None:
+    """``check_file`` without the translation of OS errors."""
     if not path.exists():
         raise InputError("file not found", file=path, hint="check the path passed to --data")
     if not path.is_file():
@@ -199,7 +289,7 @@ def _is_xlsx(path: Path) -> bool:
 
 
 def _read(path: Path, header: list[str], columns: tuple[str, ...]) -> pd.DataFrame:
-    """Read only the needed columns; counts stay text if they hold any text."""
+    """Read only the needed columns, each as text: ``_typed`` decides what is a number."""
     import pandas as pd
 
     absent = [c for c in columns if c not in header]
@@ -214,7 +304,9 @@ def _read(path: Path, header: list[str], columns: tuple[str, ...]) -> pd.DataFra
     twice = [c for c in columns if header.count(c) > 1]
     if twice:
         raise InputError("the header names this column more than once", file=path, column=twice[0], hint="keep one of them")
-    dtypes = {c: "string" for c in columns if c in schema.CATEGORIES or c == schema.TRANSCRIPTION}
+    # Every analysed column as text: a reader left to guess types reads "True"/"False" as 1/0 in a
+    # count and a 19-digit id as a float; ``_typed`` parses counts and ids itself, naming bad rows.
+    dtypes = {c: "string" for c in columns}
     try:
         # Every column, not usecols: with usecols pandas silently ignores a row's surplus fields.
         frame = _read_fast(path, dtypes)
@@ -238,11 +330,8 @@ def _read_fast(path: Path, dtypes: dict[str, str]) -> pd.DataFrame | None:
     """
     import pandas as pd
 
-    # Counts as floats: a missing count is NaN (Arrow cannot put a null in an integer column
-    # here), and a count holding text makes Arrow complain, so pandas' reader names the row.
-    numbers = {c: "float64" for c in (*schema.COUNTS, schema.VIDEO_ID)}
     try:
-        return pd.read_csv(path, dtype={**numbers, **dtypes}, encoding="utf-8-sig", engine="pyarrow")
+        return pd.read_csv(path, dtype=dtypes, encoding="utf-8-sig", engine="pyarrow")
     except (ValueError, TypeError, UnicodeDecodeError, pd.errors.ParserError, OSError, ImportError):
         return None  # pyarrow's ArrowInvalid is a ValueError
 
@@ -266,16 +355,26 @@ def _parser_error(path: Path, text: str) -> InputError:
 def _header(path: Path) -> list[str]:
     """The header row's names, from the first line only (a bad byte further down is named later, by row)."""
     import csv
-    import re
+    import sys
 
     with path.open("rb") as fh:
-        head = fh.read(_HEADER_LIMIT)
-    first = re.split(rb"\r\n|\r|\n", head, maxsplit=1)[0]  # any line ending: Windows, Unix or old Mac
+        head = fh.read(_HEADER_LIMIT + 1)
+    lines = re.split(rb"\r\n|\r|\n", head, maxsplit=1)  # any line ending: Windows, Unix or old Mac
+    if len(lines) == 1 and len(head) > _HEADER_LIMIT:
+        raise InputError(
+            f"the first line is longer than {_size(_HEADER_LIMIT)}: this is not the claims CSV's header",
+            file=path,
+            hint=f"its header names {len(schema.COLUMNS)} columns in a few hundred bytes; check that this is the right file",
+        )
     try:
-        text = first.decode("utf-8-sig")
+        text = lines[0].decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError("the header is not valid UTF-8", file=path, hint="re-export the file as CSV UTF-8") from None
-    return next(csv.reader([text]), [])
+    limit = csv.field_size_limit(sys.maxsize)  # the line is under the limit above, but one name may exceed csv's 128 KiB
+    try:
+        return next(csv.reader([text]), [])
+    finally:
+        csv.field_size_limit(limit)
 
 
 def _delimiter_hint(header: list[str]) -> str:
@@ -348,13 +447,13 @@ def _nothing_usable(path: Path, missing_by_column: dict[str, int], rows: int) ->
 
 
 def _typed(raw: pd.DataFrame, path: Path) -> tuple[pd.DataFrame, list[str]]:
-    """Counts as integers-in-floats and categories as categoricals (spelling normalised), or an InputError."""
+    """Counts as whole floats, ids as integers or text, categories as categoricals (spelling normalised), or an InputError."""
     import pandas as pd
 
     frame, notes = raw.copy(), []
     for column in [c for c in raw.columns if c in schema.COUNTS]:
         frame[column] = _counts_column(raw[column], path, column)
-    frame[schema.VIDEO_ID] = _counts_column(raw[schema.VIDEO_ID], path, schema.VIDEO_ID)
+    frame[schema.VIDEO_ID] = _id_column(raw[schema.VIDEO_ID], path)
     for column, allowed in schema.CATEGORIES.items():
         if column in raw.columns:
             values, note = _category_values(raw[column], path, column, allowed)
@@ -394,7 +493,7 @@ def _category_values(values: pd.Series, path: Path, column: str, allowed: tuple[
 
 
 def _counts_column(values: pd.Series, path: Path, column: str) -> pd.Series:
-    """A whole, non-negative count column as float64 (NaN where missing)."""
+    """A whole, non-negative count column, within its plausible bound, as float64 (NaN where missing)."""
     import numpy as np
     import pandas as pd
 
@@ -405,15 +504,73 @@ def _counts_column(values: pd.Series, path: Path, column: str) -> pd.Series:
         raise InputError(
             f"text where a number belongs (e.g. {example})", file=path, column=column, rows=_row_numbers(not_numbers)
         )
+    limit = schema.COUNT_LIMITS.get(column, np.inf)
     problems = (
-        (numbers < 0, "negative count"),
-        (np.isfinite(numbers) & (numbers != np.round(numbers)), "count that is not a whole number"),
-        (np.isinf(numbers), "infinite value"),
+        (numbers < 0, "negative count", ""),
+        (np.isfinite(numbers) & (numbers != np.round(numbers)), "count that is not a whole number", ""),
+        (np.isinf(numbers), "infinite value", ""),
+        (
+            numbers > limit,
+            "implausibly large value",
+            f"this column holds at most {limit:,.0f}; a larger value is a corrupt field or a unit error",
+        ),
     )
-    for mask, what in problems:
+    for mask, what, hint in problems:
         if mask.any():
-            raise InputError(f"{what} (e.g. {numbers[mask].iloc[0]:.15g})", file=path, column=column, rows=_row_numbers(mask))
+            raise InputError(
+                f"{what} (e.g. {numbers[mask].iloc[0]:.15g})", file=path, column=column, rows=_row_numbers(mask), hint=hint
+            )
     return numbers
+
+
+def _id_column(values: pd.Series, path: Path) -> pd.Series:
+    """Video ids as nullable int64 where every id fits, else as text of their digits; never floats.
+
+    A float holds 15 to 17 significant digits, so 19-digit ids that differ in
+    the last digit became one number and distinct videos were dropped as
+    repeats. Ids are compared as the integers they spell ("007" is 7).
+    """
+    import pandas as pd
+
+    text = values.astype("string").str.strip()
+    written_as_id = text.str.fullmatch(_ID_TEXT).fillna(True).astype(bool)
+    if not written_as_id.all():
+        _counts_column(values, path, schema.VIDEO_ID)  # text, negative or fractional ids: named as in any count
+        example = repr(values[~written_as_id].iloc[0])[:40]
+        raise InputError(
+            f"an id not written in digits (e.g. {example})",
+            file=path,
+            column=schema.VIDEO_ID,
+            rows=_row_numbers(~written_as_id),
+            hint="a spreadsheet that shows ids as 1.23E+18 has rounded them; format the column as text and export again",
+        )
+    if text.str.len().fillna(0).max() <= 15:  # the common case, vectorised: even through a float, 15 digits are exact
+        return pd.to_numeric(text).astype("Int64")
+    present = text.notna().to_numpy()
+    ids = [int(v.split(".")[0]) for v in text[present]]
+    if max(ids, default=0) <= _INT64_MAX:
+        out = pd.Series(pd.NA, index=values.index, dtype="Int64")
+    else:  # beyond int64: kept as the text of the number, still one spelling per id
+        out = pd.Series(pd.NA, index=values.index, dtype="string")
+        ids = [str(i) for i in ids]
+    out[present] = ids
+    return out
+
+
+def _refuse_more_than_two_labels(frame: pd.DataFrame, target: str, path: Path) -> None:
+    """The model is a binary logistic regression: a target with three labels has no one answer to predict."""
+    values = frame[target]
+    labels = list(values.cat.remove_unused_categories().cat.categories) if values.dtype == "category" else sorted(values.unique())
+    if len(labels) <= 2:
+        return  # fewer than two is named, with the counts, by the split
+    two_label = [c for c, allowed in schema.CATEGORIES.items() if len(allowed) == 2]
+    shown = ", ".join(repr(str(v)) for v in labels[:5]) + (f" and {len(labels) - 5} more" if len(labels) > 5 else "")
+    raise InputError(
+        f"the target has {len(labels)} labels ({shown}); the logistic regression needs exactly two",
+        file=path,
+        column=target,
+        hint=f"set model.target to a column with two labels, such as {' or '.join(two_label)}",
+    )
 
 
 def _row_numbers(mask: pd.Series) -> list[int]:

@@ -27,6 +27,25 @@ COUNTS: tuple[str, ...] = (
     "video_comment_count",
 )
 
+#: The largest value each count column can plausibly hold. A value above is a
+#: corrupt field or a unit error, and is refused: it would also overflow the
+#: statistics (the square of 1e308 is infinite), whereas squares of values
+#: within these bounds, summed over a billion rows, stay far inside float64.
+COUNT_LIMITS: dict[str, float] = {
+    # 12 hours: YouTube's upload limit, the longest any major video platform
+    # accepts (TikTok's is 60 minutes; the real export's longest is 60 s).
+    "video_duration_sec": 12 * 60 * 60,
+    # 1e12 views: the most-watched video anywhere has under 2e10, and 1e12 is
+    # over a hundred views for every person alive.
+    "video_view_count": 1e12,
+    # Likes, shares, downloads and comments each follow a view, so the bound
+    # on views bounds them too.
+    "video_like_count": 1e12,
+    "video_share_count": 1e12,
+    "video_download_count": 1e12,
+    "video_comment_count": 1e12,
+}
+
 #: Every column of the real export, in file order.
 COLUMNS: tuple[str, ...] = (
     ROW_NUMBER,

@@ -74,11 +74,14 @@ def assert_valid(dataset: Dataset) -> None:
     for column, allowed in schema.CATEGORIES.items():
         assert isinstance(frame[column].dtype, pd.CategoricalDtype)
         assert list(frame[column].cat.categories) == list(allowed)
-    for column in [c for c in NEEDED if c in schema.COUNTS or c == schema.VIDEO_ID]:
+    for column in [c for c in NEEDED if c in schema.COUNTS]:
         values = frame[column].to_numpy()
         assert values.dtype == np.float64
         assert np.all(np.isfinite(values)) and np.all(values >= 0) and np.all(values == np.round(values))
-    assert frame[schema.VIDEO_ID].is_unique
+        assert np.all(values <= schema.COUNT_LIMITS[column])
+    ids = frame[schema.VIDEO_ID]
+    assert str(ids.dtype) in ("Int64", "string")  # integers, or text beyond int64; never floats, which merge ids
+    assert ids.is_unique and ids.map(lambda i: int(i) >= 0).all()
     assert sum(s.target_counts.values()) == s.rows_used
     assert all(isinstance(w, str) for w in s.warnings)
 
