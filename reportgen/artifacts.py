@@ -15,6 +15,10 @@ from reportgen.results import AnalysisResults
 
 RESULTS = "results.json"
 MANIFEST = "manifest.json"
+#: What a manifest says about its writer: a folder counts as a reportgen build only when
+#: its manifest carries this mark (``staging`` refuses to replace anything else).
+TOOL = "reportgen"
+MANIFEST_VERSION = 1
 PACKAGES = ("reportgen", "pandas", "numpy", "scikit-learn", "statsmodels", "scipy", "matplotlib", "jinja2", "weasyprint", "python-pptx")
 
 
@@ -61,6 +65,7 @@ def write_manifest(folder: Path, results: AnalysisResults, config: Config, timin
     }
     d = results.data
     manifest = {
+        "written_by": {"tool": TOOL, "manifest_version": MANIFEST_VERSION},
         "input": {"source": d.source, "sha256": d.sha256, "modified": d.modified},
         "rows": {"read": d.rows_read, "used": d.rows_used, "dropped": d.rows_dropped},
         "seed": config.model.seed,
@@ -73,6 +78,14 @@ def write_manifest(folder: Path, results: AnalysisResults, config: Config, timin
     path = folder / MANIFEST
     write_json(path, manifest)
     return path
+
+
+def written_by_reportgen(manifest: Any) -> bool:
+    """Whether a manifest's content says reportgen wrote it (any schema version) and lists its outputs."""
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("outputs"), dict):
+        return False
+    mark = manifest.get("written_by")
+    return isinstance(mark, dict) and mark.get("tool") == TOOL and type(mark.get("manifest_version")) is int
 
 
 def read_json(path: Path) -> dict[str, Any] | None:

@@ -57,11 +57,13 @@ def build(
     Raises
     ------
     InputError
-        Bad data or config; ``out`` is left exactly as it was.
+        Bad data or config, or an ``out`` holding anything that reportgen did
+        not write (``--force`` too); ``out`` is left exactly as it was.
     """
     from reportgen.artifacts import RESULTS, load_results
     from reportgen.incremental import PreviousBuild, build_keys
     from reportgen.io import check_file, fingerprint
+    from reportgen.staging import check_target, restore, tidy
 
     data = Path(data)
     out = Path(out) if out is not None else default_out(data)
@@ -69,16 +71,17 @@ def build(
     check_file(data)  # before hashing: a missing, foreign or oversized file is refused at once
     input_sha256 = fingerprint(data)  # the digest, and the file's state: the loader refuses the file if it changed since
     keys = build_keys(input_sha256, config)
+    restore(out)  # a swap killed midway: put the build back before reading it, so that it can count as unchanged
     previous = None if force else PreviousBuild.read(out)
     if previous and previous.keys == keys and previous.intact():
-        from reportgen.staging import tidy
-
+        # Nothing is written or deleted here, so a user's file beside the build may stay; a rebuild refuses it.
         tidy(out)
         results = load_results(out / RESULTS)
         return BuildReport(out, results, (), {}, tuple(previous.manifest["outputs"]), unchanged=True)
     reusable = previous if previous and previous.keys and previous.keys.analysis == keys.analysis else None
     if reusable and not reusable.intact(reusable.analysis_files()):
         reusable = None
+    check_target(out.resolve())  # refuse before any work; the swap checks again under the lock
     return _build_into(data, input_sha256, out, config, progress, keys, previous, reusable)
 
 

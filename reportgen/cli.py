@@ -169,11 +169,20 @@ def _say_built(report) -> None:
 
 def _demo(args: argparse.Namespace) -> int:
     from reportgen import synthetic
+    from reportgen.staging import check_target
 
     if args.rows < 1:
         raise InputError("--rows must be at least 1")
     out = Path(args.out)
     data = out.parent / f"{out.name}.csv"
+    # Only a demo CSV of ours is replaced (told from its content): `demo --out claims` must not eat claims.csv.
+    if (data.exists() or data.is_symlink()) and not synthetic.is_demo_csv(data):
+        raise InputError(
+            "this file is not a demo CSV that reportgen wrote, and demo would replace it with synthetic rows",
+            file=data,
+            hint="choose another --out; demo writes its data beside the folder as <out>.csv",
+        )
+    check_target(out.resolve())  # a refused --out is refused before any CSV is written
     seed = args.seed if args.seed is not None else 0
     synthetic.write_csv(data, rows=args.rows, seed=seed)
     if not args.quiet:

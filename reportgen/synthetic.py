@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-__all__ = ["generate", "write_csv"]
+__all__ = ["generate", "is_demo_csv", "write_csv"]
 
 # --- Calibration: each constant names the real figure it was taken from. ----
 
@@ -268,7 +268,7 @@ def write_csv(path: str | os.PathLike[str], rows: int = 20_000, seed: int = 0) -
     try:
         # newline="": write "\n" as is on every platform, so the bytes match everywhere.
         with open(partial, "w", encoding="utf-8", newline="") as handle:
-            handle.write(",".join(_csv_field(name) for name in schema.COLUMNS) + "\n")
+            handle.write(_header_line())
             for lines in _csv_chunks(columns, missing):
                 handle.write(lines)
         os.replace(partial, target)
@@ -278,7 +278,70 @@ def write_csv(path: str | os.PathLike[str], rows: int = 20_000, seed: int = 0) -
     return target
 
 
+def is_demo_csv(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is a CSV that :func:`write_csv` wrote, told from its content, never its name.
+
+    ``reportgen demo`` replaces only such a file. A demo CSV has exactly the
+    header :func:`write_csv` writes, row numbers 1, 2, 3, ... in ``#``, and in
+    every row either no transcription or one from this module's own sentence
+    table (written for this project, none taken from the real export). So the
+    mark is ordinary data that the loader reads like any other; a real export,
+    or a demo CSV with real rows added, fails on its first real row, which is
+    where reading stops.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to look at.
+
+    Returns
+    -------
+    bool
+        False for anything else: another CSV, a folder, a FIFO, an unreadable
+        or undecodable file, an empty one.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     demo = write_csv(Path(tmp) / "demo.csv", rows=100, seed=3)
+    ...     mine = Path(tmp) / "mine.csv"
+    ...     _ = mine.write_text(demo.read_text().replace("honey", "Honey"))
+    ...     is_demo_csv(demo), is_demo_csv(mine)
+    (True, False)
+    """
+    target = Path(path)
+    sentences = frozenset(_sentence_table()[0]) | {""}
+    row_at, text_at = schema.COLUMNS.index(schema.ROW_NUMBER), schema.COLUMNS.index(schema.TRANSCRIPTION)
+    try:
+        if not target.is_file():  # a FIFO or a device would block or never end
+            return False
+        with open(target, encoding="utf-8", newline="") as handle:
+            if handle.readline(_DEMO_LINE_MAX) != _header_line():
+                return False
+            number = 0
+            # Bounded reads: a huge line is no demo line, and is never read whole into memory.
+            while line := handle.readline(_DEMO_LINE_MAX):
+                number += 1
+                # Demo fields hold no line breaks, so each line is one row; most need no CSV parser.
+                fields = [] if not line.endswith("\n") else line[:-1].split(",") if '"' not in line else next(csv.reader([line]))
+                if len(fields) != len(schema.COLUMNS) or fields[row_at] != str(number) or fields[text_at] not in sentences:
+                    return False
+            return number > 0
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return False
+
+
 # --- Private helpers ---------------------------------------------------------
+
+#: Longer than any line ``write_csv`` writes (a few hundred characters at most).
+_DEMO_LINE_MAX = 4096
+
+
+def _header_line() -> str:
+    """The header line exactly as ``write_csv`` writes it."""
+    return ",".join(_csv_field(name) for name in schema.COLUMNS) + "\n"
+
 
 
 def _check_rows(rows: int) -> int:

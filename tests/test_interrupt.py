@@ -162,7 +162,7 @@ def test_a_folder_of_other_files_is_never_replaced_by_a_build(tmp_path):
     done = subprocess.run(command, capture_output=True, text=True, cwd=project, check=False)
     assert done.returncode == 2
     assert done.stderr.strip() == (
-        f"error: {project}: this folder holds files that reportgen did not write (there is no manifest.json), "
+        f"error: {project}/notes.txt: reportgen did not write this file (there is no manifest.json in {project}), "
         "and a build replaces the whole folder (choose a new or empty folder for --out)"
     )
     assert checksums(project) == before and data.is_file()

@@ -96,6 +96,9 @@ def finished_build(folder: Path) -> PreviousBuild:
         No finished build there, or a file differs from what the manifest recorded.
     """
     from reportgen.incremental import PreviousBuild
+    from reportgen.staging import restore
+
+    restore(folder)  # a swap killed between its two renames: put the build back before reading it
 
     build = PreviousBuild.read(folder)
     if build is None or SUMMARY_PDF not in build.manifest["outputs"]:
