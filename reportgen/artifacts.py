@@ -19,6 +19,8 @@ MANIFEST = "manifest.json"
 #: its manifest carries this mark (``staging`` refuses to replace anything else).
 TOOL = "reportgen"
 MANIFEST_VERSION = 1
+#: The output folder's layout (SPEC.md): 2 = index.html, the build's manifest.json and one folder a study.
+LAYOUT = 2
 PACKAGES = ("reportgen", "pandas", "numpy", "scikit-learn", "statsmodels", "scipy", "matplotlib", "jinja2", "weasyprint", "python-pptx")
 
 
@@ -38,8 +40,8 @@ def write_json(path: Path, document: dict[str, Any]) -> None:
     path.write_text(json.dumps(clean(document), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def write_results(folder: Path, results: AnalysisResults) -> Path:
-    """Write ``results.json``."""
+def write_results(folder: Path, results: Any) -> Path:
+    """Write a study's ``results.json`` (its ``to_json``)."""
     path = folder / RESULTS
     write_json(path, results.to_json())
     return path
@@ -56,24 +58,55 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
-def write_manifest(folder: Path, results: AnalysisResults, config: Config, timings: dict[str, float], extra: dict[str, Any] | None = None) -> Path:
-    """Write ``manifest.json``: inputs, config, versions, timings, every output's sha256."""
-    outputs = {
-        str(p.relative_to(folder)): sha256_of(p)
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != MANIFEST
-    }
-    d = results.data
+def _outputs(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` but its own manifest, by relative path, with its sha256."""
+    return {p.relative_to(folder).as_posix(): sha256_of(p) for p in sorted(folder.rglob("*")) if p.is_file() and p != folder / MANIFEST}
+
+
+def _mark() -> dict[str, Any]:
+    """The field that tells a manifest reportgen wrote from any other tool's."""
+    return {"tool": TOOL, "manifest_version": MANIFEST_VERSION}
+
+
+def write_study_manifest(folder: Path, results: Any, config: Config, timings: dict[str, float], extra: dict[str, Any] | None = None) -> Path:
+    """Write a study folder's ``manifest.json``: input, rows, config, seed, versions, timings, every file's sha256."""
+    d = getattr(results, "data", None)
     manifest = {
-        "written_by": {"tool": TOOL, "manifest_version": MANIFEST_VERSION},
-        "input": {"source": d.source, "sha256": d.sha256, "modified": d.modified},
-        "rows": {"read": d.rows_read, "used": d.rows_used, "dropped": d.rows_dropped},
+        "written_by": _mark(),
+        **({"input": {"source": d.source, "sha256": d.sha256, "modified": d.modified},
+            "rows": {"read": d.rows_read, "used": d.rows_used, "dropped": d.rows_dropped}} if d else {}),
         "seed": config.model.seed,
         "config": config.to_dict(),
         "versions": package_versions(),
         "timings_sec": timings,
-        "outputs": outputs,
+        "outputs": _outputs(folder),
         **(extra or {}),
+    }
+    path = folder / MANIFEST
+    write_json(path, manifest)
+    return path
+
+
+def write_build_manifest(
+    folder: Path, source: dict[str, str], config: Config, timings: dict[str, float], studies: dict[str, dict[str, Any]]
+) -> Path:
+    """Write the build's ``manifest.json``: the input, config, versions, timings, each study's keys, every file's sha256.
+
+    ``source`` is this build's input (source, sha256, modified); a study carried
+    over from an earlier build names its own input in its folder's manifest.
+    The study folders' own manifests are listed like any file, so one check of
+    this manifest covers the whole build.
+    """
+    manifest = {
+        "written_by": _mark(),
+        "layout": LAYOUT,
+        "input": source,
+        "seed": config.model.seed,
+        "config": config.to_dict(),
+        "versions": package_versions(),
+        "timings_sec": timings,
+        "studies": studies,
+        "outputs": _outputs(folder),
     }
     path = folder / MANIFEST
     write_json(path, manifest)

@@ -1,32 +1,68 @@
-"""``reportgen build``: analyses, figures, documents and records, swapped in whole.
+"""``reportgen build``: every chosen study's analyses, figures and documents, the project page, swapped in whole.
 
-An earlier build in the output folder is reused as far as it still holds:
-all of it when nothing changed (no heavy library is even imported), its
-results and figures when only the report settings or templates changed.
+The output folder holds ``index.html``, one ``manifest.json`` for the build and
+one folder a study (SPEC.md, layout 2). An earlier build in it is reused study
+by study as far as it still holds: a study whose inputs and settings did not
+change is copied byte for byte; one whose report settings or templates changed
+is re-rendered from its saved results; a study not asked for this time is
+carried over. When every chosen study is unchanged, nothing is written and no
+heavy library is even imported.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 from reportgen.config import Config
 from reportgen.progress import Progress
-from reportgen.results import AnalysisResults
+
+if TYPE_CHECKING:
+    from reportgen.core.study import Study, StudyResults
+    from reportgen.incremental import BuildKeys, Plan, PreviousBuild
+    from reportgen.io import Dataset
+
+#: What happened to a study in a build.
+Status = Literal["analysed", "re-rendered", "unchanged", "carried over"]
+
+
+@dataclass(frozen=True)
+class StudyOutcome:
+    """One study of a build: its results and what this build did with it."""
+
+    id: str
+    results: StudyResults
+    status: Status
+    written: tuple[str, ...] = ()  # documents written this time, relative to the study folder
 
 
 @dataclass(frozen=True)
 class BuildReport:
-    """What a build wrote and what it reused."""
+    """What a build holds, study by study, and what it did."""
 
     out: Path
-    results: AnalysisResults
-    written: tuple[str, ...]
+    studies: tuple[StudyOutcome, ...]
     timings: dict[str, float]
-    reused: tuple[str, ...] = ()
     unchanged: bool = False
+
+    def study(self, study_id: str) -> StudyOutcome:
+        """The outcome of one study (KeyError when the build holds no such study)."""
+        for outcome in self.studies:
+            if outcome.id == study_id:
+                return outcome
+        raise KeyError(study_id)
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One chosen study with its keys and what the build must do for it."""
+
+    study: Study
+    keys: BuildKeys
+    plan: Plan
 
 
 def default_out(data: Path) -> Path:
@@ -35,9 +71,15 @@ def default_out(data: Path) -> Path:
 
 
 def build(
-    data: Path | str, out: Path | str | None, config: Config, progress: Progress | None = None, *, force: bool = False
+    data: Path | str,
+    out: Path | str | None,
+    config: Config,
+    progress: Progress | None = None,
+    *,
+    force: bool = False,
+    studies: Sequence[str] | None = None,
 ) -> BuildReport:
-    """Run the pipeline and write every deliverable into ``out`` atomically.
+    """Build the chosen studies and write every deliverable into ``out`` atomically.
 
     Parameters
     ----------
@@ -48,7 +90,10 @@ def build(
     config : Config
     progress : Progress, optional
     force : bool
-        Recompute and re-render everything, even when an earlier build holds.
+        Recompute and re-render the chosen studies, even when an earlier build holds.
+    studies : sequence of str, optional
+        Study ids to build; by default those of ``config.project.studies``.
+        Studies of an earlier build in ``out`` that are not chosen are carried over.
 
     Returns
     -------
@@ -57,78 +102,153 @@ def build(
     Raises
     ------
     InputError
-        Bad data or config, or an ``out`` holding anything that reportgen did
-        not write (``--force`` too); ``out`` is left exactly as it was.
+        Bad data, config or study id, or an ``out`` holding anything that
+        reportgen did not write (``--force`` too); ``out`` is left exactly as it was.
     """
-    from reportgen.artifacts import RESULTS, load_results
-    from reportgen.incremental import PreviousBuild, build_keys
+    from reportgen.incremental import PreviousBuild, study_keys
     from reportgen.io import check_file, fingerprint
     from reportgen.staging import check_target, restore, tidy
+    from reportgen.studies import chosen
 
     data = Path(data)
     out = Path(out) if out is not None else default_out(data)
     progress = progress or Progress(quiet=True)
+    selected = chosen(studies, config)
     check_file(data)  # before hashing: a missing, foreign or oversized file is refused at once
     input_sha256 = fingerprint(data)  # the digest, and the file's state: the loader refuses the file if it changed since
-    keys = build_keys(input_sha256, config)
     restore(out)  # a swap killed midway: put the build back before reading it, so that it can count as unchanged
-    previous = None if force else PreviousBuild.read(out)
-    if previous and previous.keys == keys and previous.intact():
+    previous = PreviousBuild.read(out)
+    jobs = []
+    for study in selected:
+        keys = study_keys(study, input_sha256, config)
+        jobs.append(_Job(study, keys, "analyse" if force or previous is None else previous.plan(study.id, keys)))
+    if previous and all(job.plan == "unchanged" for job in jobs) and previous.intact():
         # Nothing is written or deleted here, so a user's file beside the build may stay; a rebuild refuses it.
         tidy(out)
-        results = load_results(out / RESULTS)
-        return BuildReport(out, results, (), {}, tuple(previous.manifest["outputs"]), unchanged=True)
-    reusable = previous if previous and previous.keys and previous.keys.analysis == keys.analysis else None
-    if reusable and not reusable.intact(reusable.analysis_files()):
-        reusable = None
+        kept = [i for i in previous.study_ids if _known(i)]
+        return BuildReport(out, _carried(previous, kept, "unchanged"), {}, unchanged=True)
     check_target(out.resolve())  # refuse before any work; the swap checks again under the lock
-    return _build_into(data, input_sha256, out, config, progress, keys, previous, reusable)
+    return _build_into(data, input_sha256, out, config, progress, jobs, previous)
 
 
-def _build_into(data, input_sha256, out, config, progress, keys, previous, reusable) -> BuildReport:
-    """Compute (or reuse) the results, render in the worker, record; all in a staged folder."""
-    from reportgen.artifacts import write_manifest, write_results
+def _carried(previous: PreviousBuild, ids: Sequence[str], status: Status) -> tuple[StudyOutcome, ...]:
+    """The outcomes of studies kept from ``previous`` as they are (their results read back, nothing heavy)."""
+    from reportgen.artifacts import RESULTS, read_json
+    from reportgen.studies import get
+
+    return tuple(StudyOutcome(i, get(i).results_from_json(read_json(previous.folder / i / RESULTS) or {}), status) for i in ids)
+
+
+def _build_into(data: Path, input_sha256: str, out: Path, config: Config, progress: Progress, jobs: list[_Job], previous) -> BuildReport:
+    """Analyse, reuse or carry over each study, render in the worker, write the project page and manifest: staged."""
+    from reportgen.artifacts import write_build_manifest
+    from reportgen.render.index import write_project_page
     from reportgen.staging import staged_folder
     from reportgen.workers import render_worker
 
+    chosen_ids = [job.study.id for job in jobs]
+    others = [i for i in (previous.study_ids if previous else ()) if i not in chosen_ids and _known(i)]
     with render_worker() as worker, staged_folder(out) as stage:
-        results = _reuse_analysis(reusable, stage, progress) if reusable else _analyse(data, input_sha256, config, progress, previous)
-        with progress.stage("figures and documents"):
-            outcome = worker.render(results, config, stage, draw_figures=not reusable)
-        results = outcome.results
-        if not reusable:
-            write_results(stage, results)
-        reused = tuple(reusable.analysis_files()) if reusable else ()
-        timings = {**progress.timings, **outcome.timings}
-        extra = {"keys": dataclasses.asdict(keys), "reused": list(reused)}
-        write_manifest(stage, results, config, timings, extra)
-    return BuildReport(out, results, outcome.written, timings, reused)
+        dataset = None
+        outcomes = []
+        for job in jobs:
+            if job.plan == "analyse" and dataset is None:
+                dataset = _load(data, input_sha256, config, progress)  # once, however many studies need it
+            outcomes.append(_study(job, dataset, config, progress, worker, stage, previous))
+        for study_id in others:
+            _copy(previous, previous.files(study_id), stage)
+        carried = _carried(previous, others, "carried over") if others else ()
+        ordered = _in_project_order((*outcomes, *carried))
+        source = {"source": data.name, "sha256": str(input_sha256), "modified": _modified(data)}
+        write_project_page(ordered, config, source, stage)
+        write_build_manifest(stage, source, config, progress.timings, {o.id: _record(o, jobs) for o in ordered})
+    return BuildReport(out, ordered, dict(progress.timings))
 
 
-def _analyse(data: Path, input_sha256: str, config: Config, progress: Progress, previous) -> AnalysisResults:
-    """Fit from scratch; compare with the earlier build when there is one."""
-    from reportgen.artifacts import RESULTS, load_results
+def _modified(data: Path) -> str:
+    """The data file's date, as the studies' results record it."""
+    import datetime as dt
+
+    return dt.date.fromtimestamp(data.stat().st_mtime).isoformat()
+
+
+def _known(study_id: str) -> bool:
+    """Whether a study of an earlier build still exists (a plug-in may have been removed since)."""
+    from reportgen.studies import available
+
+    return study_id in available()
+
+
+def _in_project_order(outcomes: Sequence[StudyOutcome]) -> tuple[StudyOutcome, ...]:
+    """Studies in the order the project runs them (the registry's), whatever order they were built in."""
+    from reportgen.studies import available
+
+    rank = {study_id: i for i, study_id in enumerate(available())}
+    return tuple(sorted(outcomes, key=lambda o: rank.get(o.id, len(rank))))
+
+
+def _record(outcome: StudyOutcome, jobs: list[_Job]) -> dict[str, Any]:
+    """What the build manifest says of one study: its keys (for the next build) and what this build did."""
+    from dataclasses import asdict
+
+    job = next((j for j in jobs if j.study.id == outcome.id), None)
+    return {"status": outcome.status, **({"keys": asdict(job.keys)} if job else {})}
+
+
+def _load(data: Path, input_sha256: str, config: Config, progress: Progress) -> Dataset:
+    """Read and check the CSV once for every study that analyses this time."""
+    from reportgen.io import load_dataset
+
+    with progress.stage("load"):
+        return load_dataset(data, config, input_sha256)
+
+
+def _study(job: _Job, dataset, config: Config, progress: Progress, worker, stage: Path, previous) -> StudyOutcome:
+    """One chosen study into ``stage/<id>/``: copied, re-rendered from saved results, or analysed and rendered."""
+    from reportgen.artifacts import RESULTS, read_json, write_results, write_study_manifest
+
+    study, folder = job.study, stage / job.study.id
+    if job.plan == "unchanged":
+        _copy(previous, previous.files(study.id), stage)
+        return StudyOutcome(study.id, study.results_from_json(read_json(folder / RESULTS) or {}), "unchanged")
+    timings = Progress(quiet=not progress.enabled, stream=progress.stream)
+    if job.plan == "re-render":
+        with timings.stage("reuse results"):
+            _copy(previous, previous.analysis_files(study.id), stage)
+            results = study.results_from_json(read_json(folder / RESULTS) or {})
+    else:
+        results = _with_comparison(study, study.analyse(dataset, config, timings), previous)
+    with timings.stage("figures and documents"):
+        outcome = worker.render(study.id, results, config, folder, draw_figures=job.plan == "analyse")
+    if job.plan == "analyse":
+        write_results(folder, outcome.results)
+    all_timings = {**timings.timings, **outcome.timings}
+    progress.timings.update({f"{study.id}: {stage}": seconds for stage, seconds in all_timings.items()})
+    write_study_manifest(folder, outcome.results, config, all_timings, {"study": study.id, "analysis_settings": study.analysis_settings(config)})
+    status: Status = "analysed" if job.plan == "analyse" else "re-rendered"
+    return StudyOutcome(study.id, outcome.results, status, outcome.written)
+
+
+def _with_comparison(study: Study, results, previous):
+    """``results`` with "what changed since the last build" when the earlier build holds this study."""
+    import dataclasses
+
+    from reportgen.artifacts import RESULTS, read_json
     from reportgen.comparison import compare
-    from reportgen.pipeline import analyse_file
-    from reportgen.studies import get
 
-    results = analyse_file(data, config, progress, input_sha256)
-    if previous and (previous.folder / RESULTS).is_file():
-        try:
-            earlier = load_results(previous.folder / RESULTS)
-            results = dataclasses.replace(results, previous=compare(get("regression"), earlier, results, earlier.data))
-        except (KeyError, TypeError, ValueError):
-            pass  # an earlier build from another schema: nothing to compare with
-    return results
+    earlier_doc = read_json(previous.folder / study.id / RESULTS) if previous else None
+    if not earlier_doc or not hasattr(results, "data"):
+        return results
+    try:
+        earlier = study.results_from_json(earlier_doc)
+        return dataclasses.replace(results, previous=compare(study, earlier, results, earlier.data))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return results  # an earlier build from another schema: nothing to compare with
 
 
-def _reuse_analysis(previous, stage: Path, progress: Progress) -> AnalysisResults:
-    """Copy results.json and the figures of the earlier build; re-render only."""
-    from reportgen.artifacts import RESULTS, load_results
-
-    with progress.stage("reuse results"):
-        for name in previous.analysis_files():
-            target = stage / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(previous.folder / name, target)
-        return load_results(stage / RESULTS)
+def _copy(previous: PreviousBuild, names: list[str], stage: Path) -> None:
+    """Copy files of the earlier build into the stage, byte for byte, at the same relative paths."""
+    for name in names:
+        target = stage / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(previous.folder / name, target)

@@ -48,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     email = sub.add_parser("email", help="mail the executive summary PDF of a finished build")
     email.add_argument("--out", type=Path, required=True, help="the build folder")
     email.add_argument("--to", action="append", required=True, metavar="ADDR", help="one recipient address, or an audience name from the config (repeatable)")
+    _add_study_option(email, "study whose summary to send (repeatable; default: every study in the build)")
     email.add_argument("--config", type=Path, help="a reportgen.toml with [delivery.audiences]")
     email.add_argument("--smtp-host", default="localhost")
     email.add_argument("--smtp-port", type=int, help="default 25, 587 with --starttls; 465 means implicit TLS")
@@ -68,9 +69,15 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_study_option(cmd: argparse.ArgumentParser, help_text: str) -> None:
+    """``--study ID``, repeatable; the ids are checked against the registry when the command runs."""
+    cmd.add_argument("--study", action="append", metavar="ID", help=help_text)
+
+
 def _add_build_options(cmd: argparse.ArgumentParser, default_out: str | None = None) -> None:
-    """Options shared by build and demo."""
+    """Options shared by build, demo and watch."""
     cmd.add_argument("--out", type=Path, default=default_out, help="output folder (default outputs/<data stem>/)")
+    _add_study_option(cmd, "study to build (repeatable; default: the config's [project] studies, else all)")
     cmd.add_argument("--audience", choices=("leadership", "technical"), help="tone of the executive summary (default leadership)")
     cmd.add_argument("--seed", type=int, help="random seed of the split and the demo data")
     cmd.add_argument("--quiet", action="store_true", help="print errors only")
@@ -132,39 +139,55 @@ def _written(args: argparse.Namespace | None) -> Path | None:
     return None
 
 
+#: The config read when --config is not given, from the folder the command runs in.
+LOCAL_CONFIG = Path("reportgen.toml")
+
+
 def _config(args: argparse.Namespace):
-    """The config file, then the command-line overrides."""
+    """The config file (``--config``, else ``./reportgen.toml`` when there is one), then the command-line overrides."""
     from reportgen.config import Config
 
-    config = Config.from_file(getattr(args, "config", None))
+    path = _config_path(args)
+    config = Config.from_file(path)
     return config.with_overrides(seed=getattr(args, "seed", None), audience=getattr(args, "audience", None))
+
+
+def _config_path(args: argparse.Namespace) -> Path | None:
+    """Which config file a command reads, if any."""
+    given = getattr(args, "config", None)
+    if given is not None:
+        return given
+    return LOCAL_CONFIG if LOCAL_CONFIG.is_file() else None
 
 
 def _build(args: argparse.Namespace) -> int:
     from reportgen.build import build
     from reportgen.progress import Progress
 
-    report = build(args.data, args.out, _config(args), Progress(quiet=args.quiet), force=getattr(args, "force", False))
+    config = _config(args)
+    report = build(args.data, args.out, config, Progress(quiet=args.quiet), force=getattr(args, "force", False), studies=args.study)
     if not args.quiet:
+        _say(f"config: {_config_path(args) or 'defaults (no reportgen.toml here)'}")
         _say_built(report)
     return EXIT_OK
 
 
 def _say_built(report) -> None:
-    """One line of what was written, one of the headline numbers."""
-    from reportgen.formatters import fmt_pct, fmt_rate
-
-    e = report.results.evaluation
+    """What the build did, then a line a study: what happened to it and its headline numbers."""
     if report.unchanged:
-        _say(f"unchanged: {report.out} already holds this build ({len(report.reused)} files kept; --force rebuilds)")
+        _say(f"unchanged: {report.out} already holds this build ({len(report.studies)} studies kept; --force rebuilds)")
         return
-    if report.reused:
-        _say(f"reused the computed results and figures of the last build ({len(report.reused)} files)")
-    _say(f"wrote {report.out}: results.json, manifest.json, figures/" + "".join(f", {f}" for f in report.written))
-    _say(
-        f"accuracy {fmt_pct(e.accuracy)} (baseline {fmt_pct(e.baseline_accuracy)}), precision {fmt_pct(e.precision)}, "
-        f"recall {fmt_pct(e.recall)}, ROC AUC {fmt_rate(e.roc_auc)}"
-    )
+    _say(f"wrote {report.out}: index.html, manifest.json, and a folder a study")
+    for outcome in report.studies:
+        _say(f"{outcome.id} ({outcome.status}): {_headline(outcome)}")
+
+
+def _headline(outcome) -> str:
+    """A study's headline figures in one line."""
+    from reportgen.formatters import fmt_value
+    from reportgen.studies import get
+
+    return ", ".join(f"{label} {fmt_value(value, kind)}" for label, kind, value in get(outcome.id).headline(outcome.results))
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -196,7 +219,7 @@ def _email(args: argparse.Namespace) -> int:
     from reportgen.delivery.mail import SmtpSettings, mail_summary
 
     to = recipients(args.to, _config(args).delivery.audiences)
-    line = mail_summary(args.out, to, SmtpSettings.from_env(args.smtp_host, args.smtp_port, args.starttls), args.eml)
+    line = mail_summary(args.out, to, SmtpSettings.from_env(args.smtp_host, args.smtp_port, args.starttls), args.eml, args.study)
     if not args.quiet:
         _say(line)
     return EXIT_OK
@@ -210,21 +233,29 @@ def _watch(args: argparse.Namespace) -> int:
     config = _config(args)
 
     def rebuild() -> str:
-        return _change_line(build(args.data, args.out, config, Progress(quiet=True)))
+        return _change_line(build(args.data, args.out, config, Progress(quiet=True), studies=args.study))
 
     watch(args.data, rebuild, args.interval, say=(lambda _line: None) if args.quiet else _say, out=_written(args))
     return EXIT_OK
 
 
 def _change_line(report) -> str:
-    """What a rebuild changed, in one line."""
-    from reportgen.formatters import fmt_delta, fmt_value
-
+    """What a rebuild changed, in one line: each study's headline figures that moved."""
     if report.unchanged:
         return f"{report.out}: unchanged"
-    changes = report.results.previous.changes if report.results.previous else ()
+    return f"{report.out}: " + "; ".join(f"{o.id} {_moved(o)}" for o in report.studies)
+
+
+def _moved(outcome) -> str:
+    """A study's headline figures that moved since the last build, or what else happened to it."""
+    from reportgen.formatters import fmt_delta, fmt_value
+
+    if outcome.status in ("unchanged", "carried over"):
+        return outcome.status
+    previous = getattr(outcome.results, "previous", None)
+    changes = previous.changes if previous else ()
     moved = [f"{c.label} {fmt_value(c.before, c.kind)} → {fmt_value(c.after, c.kind)}" for c in changes if fmt_delta(c.delta, c.kind) != "no change"]
-    return f"{report.out}: " + ("; ".join(moved) if moved else "first build" if not changes else "same figures")
+    return ", ".join(moved) if moved else "first build" if not previous else "same figures"
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -45,6 +45,21 @@ COURSE_PREDICTORS = (
 )
 
 
+def _study_ids(_section: Any) -> tuple[str, ...]:
+    """Every study id there is (the registry imports nothing heavy)."""
+    from reportgen.studies import available
+
+    return available()
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    """Which studies a build runs when ``--study`` does not say."""
+
+    #: Study ids in the order to build them; empty means every study that exists.
+    studies: tuple[str, ...] = checked((), choices=_study_ids, noun="study", unique=True)
+
+
 @dataclass(frozen=True)
 class ReportConfig:
     """Titles and tone of the documents."""
@@ -116,6 +131,7 @@ class DeliveryConfig:
 class Config:
     """All settings of one build."""
 
+    project: ProjectConfig = ProjectConfig()
     report: ReportConfig = ReportConfig()
     model: ModelConfig = ModelConfig()
     checks: CheckConfig = CheckConfig()

@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.config import Config
-from reportgen.results import AnalysisResults
 
 
 #: Forking is what makes the worker cheap (no re-import); where it is missing, all runs in one process.
@@ -37,32 +36,40 @@ CAN_FORK = "fork" in multiprocessing.get_all_start_methods()
 class RenderOutcome:
     """What rendering produced: results with their figures, files written, seconds per stage."""
 
-    results: AnalysisResults
+    results: Any  # the study's results, with their figures
     written: tuple[str, ...]
     timings: dict[str, float]
 
 
-def render_outputs(results: AnalysisResults, config: Config, stage: Path, draw_figures: bool) -> RenderOutcome:
-    """Draw the figures (unless reused) and write every document into ``stage``.
+def render_outputs(study_id: str, results: Any, config: Config, folder: Path, draw_figures: bool) -> RenderOutcome:
+    """Draw a study's figures (unless reused) and write each of its documents into ``folder``.
 
-    The documents are independent of one another, so all but the first are
-    written in forked processes while the first is written here.
+    The figures are drawn in two processes, alternate figures in each (a
+    study's slow figures are rarely neighbours); the documents are
+    independent of one another, so all but the first are written in forked
+    processes while the first is written here.
     """
-    from reportgen.figures import FIGURES, draw_some
     from reportgen.render import DOCUMENTS
+    from reportgen.studies import get
 
+    study = get(study_id)
     timings: dict[str, float] = {}
     if draw_figures:
-        # Two halves of about equal drawing time (the two heatmap-like figures are the slow ones).
-        names = [name for name, _ in FIGURES]
-        halves = [names[1:3], names[:1] + names[3:]]
-        drawn = run_in_parallel([(f"half {i}", partial(draw_some, results, stage / "figures", h)) for i, h in enumerate(halves)])
+        drawers = study.figures()
+        halves = [drawers[0::2], drawers[1::2]]
+        drawn = run_in_parallel([(f"half {i}", partial(_draw, results, folder / "figures", h)) for i, h in enumerate(halves) if h])
         infos = {info.file: info for _, part in drawn.values() for info in part}
-        results = dataclasses.replace(results, figures=tuple(infos[name] for name in names))
-        timings["figures"] = max(seconds for seconds, _ in drawn.values())
-    calls = [(", ".join(files), partial(render, results, config, stage)) for files, render in DOCUMENTS]
+        results = dataclasses.replace(results, figures=tuple(infos[name] for name, _ in drawers))
+        timings["figures"] = max((seconds for seconds, _ in drawn.values()), default=0.0)
+    calls = [(", ".join(files), partial(render, study, results, config, folder)) for files, render in DOCUMENTS]
     timings.update({f"render {name}": seconds for name, (seconds, _) in run_in_parallel(calls).items()})
     return RenderOutcome(results, tuple(f for files, _ in DOCUMENTS for f in files), timings)
+
+
+def _draw(results: Any, folder: Path, drawers: tuple[tuple[str, Any], ...]) -> tuple[Any, ...]:
+    """Draw some of a study's figures into ``folder`` (a share of the work for one process)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return tuple(draw(results, folder / name) for name, draw in drawers)
 
 
 def run_in_parallel(calls: list[tuple[str, Callable[[], Any]]]) -> dict[str, tuple[float, Any]]:
@@ -152,9 +159,9 @@ class RenderWorker:
         self._process.start()
         theirs.close()
 
-    def render(self, results: AnalysisResults, config: Config, stage: Path, draw_figures: bool) -> RenderOutcome:
-        """Figures and documents, rendered in the worker; its failure is raised here."""
-        self._conn.send((results, config, stage, draw_figures))
+    def render(self, study_id: str, results: Any, config: Config, folder: Path, draw_figures: bool) -> RenderOutcome:
+        """A study's figures and documents, rendered in the worker; its failure is raised here."""
+        self._conn.send((study_id, results, config, folder, draw_figures))
         return _answer(self._conn, self._process, "the render worker")
 
     def close(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -21,13 +22,27 @@ def real_data() -> Path:
     return REAL_DATA
 
 
+@dataclass(frozen=True)
+class StudyBuild:
+    """One study of a finished build: its folder, its results, and the whole build's report."""
+
+    out: Path
+    results: object
+    report: object
+
+
+def study_build(report, study_id: str = "regression") -> StudyBuild:
+    """The folder and results of one study of ``report`` (a ``BuildReport``)."""
+    return StudyBuild(report.out / study_id, report.study(study_id).results, report)
+
+
 @pytest.fixture(scope="session")
-def real_build(real_data: Path, tmp_path_factory: pytest.TempPathFactory):
-    """One full build of the real data, shared by every test that reads its outputs."""
+def real_build(real_data: Path, tmp_path_factory: pytest.TempPathFactory) -> StudyBuild:
+    """The regression study of one full build of the real data, shared by every test that reads its outputs."""
     from reportgen.build import build
     from reportgen.config import Config
 
-    return build(real_data, tmp_path_factory.mktemp("real") / "out", Config())
+    return study_build(build(real_data, tmp_path_factory.mktemp("real") / "out", Config(), studies=["regression"]))
 
 
 def write_csv(path: Path, frame) -> Path:

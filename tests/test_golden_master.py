@@ -121,7 +121,7 @@ def builds(real_data: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[st
             capture_output=True, text=True, env=env, check=False,
         )
         assert done.returncode == 0, done.stderr
-        snapshots[audience] = _snapshot(out)
+        snapshots[audience] = _snapshot(out / "regression")
     if UPDATE:
         _store(snapshots)
     return snapshots

@@ -27,6 +27,10 @@ SECTION_TITLES = {
 }
 
 
+#: The inline style of an e-mail body (mail readers drop style sheets): near-black text, a readable measure.
+BODY_STYLE = "font-family: 'DejaVu Sans', Verdana, sans-serif; color: #1A1A1A; max-width: 40em"
+
+
 @dataclass(frozen=True)
 class Block:
     """One paragraph or bullet: an optional bold lead-in, then text."""
@@ -77,6 +81,17 @@ class ExecutiveSummary:
     #: None: the study has no picture for the page and the insights text takes its place.
     figure: SummaryFigure | None = None
 
+    def to_json(self) -> dict:
+        """Plain data for ``executive_summary.json`` (the mail reads it back, checked by the manifest)."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_json(cls, doc: dict) -> ExecutiveSummary:
+        """The inverse of ``to_json``."""
+        from reportgen.typed_json import from_plain
+
+        return from_plain(cls, doc)
+
     def section(self, key: str) -> Section:
         """The section with ``key``."""
         return next(s for s in self.sections if s.key == key)
@@ -106,6 +121,17 @@ class ExecutiveSummary:
         """The page as a small, self-contained HTML document (an e-mail body): headings, paragraphs, lists."""
         from html import escape
 
+        head = [
+            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">',
+            f"<title>{escape(self.title)}</title></head>",
+            f'<body style="{BODY_STYLE}">',
+        ]
+        return "\n".join([*head, self.body_html(), "</body></html>"]) + "\n"
+
+    def body_html(self) -> str:
+        """The page's content as HTML elements, for a document that holds several summaries."""
+        from html import escape
+
         def block(b: Block) -> str:
             lead = f"<strong>{escape(b.lead)}</strong> " if b.lead else ""
             return lead + escape(b.text)
@@ -120,17 +146,11 @@ class ExecutiveSummary:
                     out.append("</ul>")
             return out
 
-        parts = [
-            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">',
-            f"<title>{escape(self.title)}</title></head>",
-            '<body style="font-family: \'DejaVu Sans\', Verdana, sans-serif; color: #1A1A1A; max-width: 40em">',
-            f"<h1>{escape(self.title)}</h1>",
-            f'<p style="color: #404040">{escape(self.subtitle)}</p>',
-        ]
+        parts = [f"<h1>{escape(self.title)}</h1>", f'<p style="color: #404040">{escape(self.subtitle)}</p>']
         for section in self.sections:
             parts.append(f"<h2>{escape(section.title)}</h2>")
             parts += blocks(section.blocks)
             if section.key == "insights" and self.figure is not None:
-                parts.append(f"<p>{escape(self.figure.caption)} (confusion matrix in the attached PDF):</p>")
+                parts.append(f"<p>{escape(self.figure.caption)} (the picture is in the attached PDF):</p>")
                 parts += blocks(tuple(dataclasses.replace(c, bullet=True) for c in self.figure.cells))
-        return "\n".join(parts + ["</body></html>"]) + "\n"
+        return "\n".join(parts)

@@ -2,44 +2,38 @@
 
 ``manifest.json`` lists every output with its sha256, but nothing checks the
 manifest itself; so the subject and the bodies are never taken from it (the
-config it records, say). The numbers come from ``results.json``; the title,
-subtitle and tone from ``executive_summary.pptx``, drawn from the same
-summary as the attached PDF. Each file's bytes are hashed as they are read,
-so what is checked is what is used.
+config it records, say). Each study's words come from its
+``executive_summary.json`` (the content its one-page summary was laid out
+from), its verdict from its ``results.json``, and the attachment is its
+``executive_summary.pdf``. Each file's bytes are hashed as they are read, so
+what is checked is what is used.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
-import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
-from xml.etree import ElementTree
 
 from reportgen.artifacts import RESULTS
 from reportgen.errors import InputError
 
 if TYPE_CHECKING:
     from reportgen.incremental import PreviousBuild
-    from reportgen.results import AnalysisResults
 
-__all__ = ["SUMMARY_PDF", "SUMMARY_PPTX", "MailContents", "checked_bytes", "mail_contents"]
+__all__ = ["SUMMARY_JSON", "SUMMARY_PDF", "MailContents", "checked_bytes", "mail_contents"]
 
 SUMMARY_PDF = "executive_summary.pdf"
-SUMMARY_PPTX = "executive_summary.pptx"
-AUDIENCES = ("leadership", "technical")
-_DC = "{http://purl.org/dc/elements/1.1/}"
-_DRAWING_TEXT = "{http://schemas.openxmlformats.org/drawingml/2006/main}t"
+SUMMARY_JSON = "executive_summary.json"
 
 
 @dataclass(frozen=True)
 class MailContents:
-    """The attachment's bytes, the subject and the two bodies of the summary mail."""
+    """The attachments (file name, bytes), the subject and the two bodies of the summary mail."""
 
-    pdf: bytes
+    attachments: tuple[tuple[str, bytes], ...]
     subject: str
     text: str
     html: str
@@ -53,7 +47,7 @@ def checked_bytes(build: PreviousBuild, name: str) -> bytes:
     build : PreviousBuild
         A build read from its folder.
     name : str
-        An output listed in its manifest.
+        An output listed in its manifest (relative to the build folder).
 
     Returns
     -------
@@ -74,13 +68,29 @@ def checked_bytes(build: PreviousBuild, name: str) -> bytes:
     return data
 
 
-def mail_contents(build: PreviousBuild) -> MailContents:
-    """The summary mail of a finished build, from its checked files only.
+@dataclass(frozen=True)
+class _StudyMail:
+    """One study's part of the mail."""
+
+    title: str
+    verdict: str
+    summary: object  # ExecutiveSummary
+    modified: str
+    pdf: bytes
+
+
+def mail_contents(build: PreviousBuild, study_ids: Sequence[str]) -> MailContents:
+    """The summary mail of a finished build for the chosen studies, from its checked files only.
+
+    The bodies open with each study's verdict in one sentence, then give each
+    study's one-page summary as text; each summary PDF is attached.
 
     Parameters
     ----------
     build : PreviousBuild
         A complete build (``reportgen.delivery.mail.finished_build``).
+    study_ids : sequence of str
+        The studies to send, in order; each must be in the build.
 
     Returns
     -------
@@ -89,37 +99,50 @@ def mail_contents(build: PreviousBuild) -> MailContents:
     Raises
     ------
     InputError
-        A file differs from the manifest, the summary slide does not match the results,
-        or the title would put a control character into the subject.
+        A file differs from the manifest, or the title would put a control character into the subject.
     """
     from reportgen.delivery.addresses import header_text
-    from reportgen.studies.regression.summary import summary_html, summary_text
-    from reportgen.results import AnalysisResults
 
-    pdf = checked_bytes(build, SUMMARY_PDF)
-    results = AnalysisResults.from_json(json.loads(checked_bytes(build, RESULTS)))
-    config = _report_config(checked_bytes(build, SUMMARY_PPTX), results, build.folder / SUMMARY_PPTX)
-    subject = header_text(f"{config.report.title} (data of {results.data.modified})", "the subject")
-    return MailContents(pdf, subject, summary_text(results, config), summary_html(results, config))
+    parts = [_study_mail(build, study_id) for study_id in study_ids]
+    dates = ", ".join(dict.fromkeys(p.modified for p in parts if p.modified))
+    titles = parts[0].summary.title if len(parts) == 1 else "Executive summaries: " + ", ".join(p.title for p in parts)
+    subject = header_text(titles + (f" (data of {dates})" if dates else ""), "the report title (the mail's subject)")
+    attachments = tuple((f"{study_id}_{SUMMARY_PDF}", p.pdf) for study_id, p in zip(study_ids, parts))
+    return MailContents(attachments, subject, _text(parts), _html(parts))
 
 
-def _report_config(pptx: bytes, results: AnalysisResults, where: Path):
-    """A config holding the title, subtitle and tone the summary slide was written with."""
-    from reportgen.config import Config
-    from reportgen.delivery.addresses import header_text
-    from reportgen.studies.regression.summary import build_summary
+def _study_mail(build: PreviousBuild, study_id: str) -> _StudyMail:
+    """A study's verdict, summary and PDF, each from a checked file."""
+    from reportgen.core.summary import ExecutiveSummary
+    from reportgen.studies import get
 
+    study = get(study_id)
     try:
-        with zipfile.ZipFile(io.BytesIO(pptx)) as deck:
-            core = ElementTree.fromstring(deck.read("docProps/core.xml"))
-            slide = "".join(t.text or "" for t in ElementTree.fromstring(deck.read("ppt/slides/slide1.xml")).iter(_DRAWING_TEXT))
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as exc:
-        raise InputError(f"cannot read the summary slide: {exc}", file=where) from None
-    title = header_text(core.findtext(f"{_DC}title") or "", "the report title (the mail's subject)")
-    report = {"title": title, "subtitle": core.findtext(f"{_DC}subject") or ""}
-    for audience in AUDIENCES:
-        config = Config.from_dict({"report": {**report, "audience": audience}}, source=where)
-        # the slide may drop optional blocks to fit; every other block of the right tone is on it
-        if all(b.text in slide for s in build_summary(results, config).sections for b in s.blocks if not b.optional):
-            return config
-    raise InputError("the summary slide does not match results.json", file=where, hint="rebuild with 'reportgen build --force'")
+        results = study.results_from_json(json.loads(checked_bytes(build, f"{study_id}/{RESULTS}")))
+        summary = ExecutiveSummary.from_json(json.loads(checked_bytes(build, f"{study_id}/{SUMMARY_JSON}")))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InputError(f"cannot read the {study_id} study's results or summary: {exc}", file=build.folder, hint="rebuild with 'reportgen build --force'") from None
+    data = getattr(results, "data", None)
+    pdf = checked_bytes(build, f"{study_id}/{SUMMARY_PDF}")
+    return _StudyMail(study.title, study.verdict(results), summary, data.modified if data else "", pdf)
+
+
+def _text(parts: list[_StudyMail]) -> str:
+    """The plain-text body: the verdicts first, then each summary."""
+    verdicts = [f"{p.title}: {p.verdict}" for p in parts]
+    return "\n".join(verdicts) + "\n\n" + "\n\n".join(p.summary.to_text() for p in parts)
+
+
+def _html(parts: list[_StudyMail]) -> str:
+    """The HTML body: the verdicts as a list, then each summary's own HTML body."""
+    from html import escape
+
+    from reportgen.core.summary import BODY_STYLE
+
+    verdicts = "".join(f"<li><strong>{escape(p.title)}:</strong> {escape(p.verdict)}</li>" for p in parts)
+    summaries = "\n".join(p.summary.body_html() for p in parts)
+    return (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{escape(parts[0].summary.title)}</title></head>\n'
+        f'<body style="{BODY_STYLE}">\n'
+        f"<ul>{verdicts}</ul>\n{summaries}\n</body></html>\n"
+    )

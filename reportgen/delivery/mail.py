@@ -14,6 +14,7 @@ import os
 import smtplib
 import ssl
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reportgen.delivery.addresses import header_text, one_address
-from reportgen.delivery.contents import SUMMARY_PDF, mail_contents
+from reportgen.delivery.contents import MailContents, mail_contents
 from reportgen.errors import InputError
 
 if TYPE_CHECKING:
@@ -101,24 +102,25 @@ def finished_build(folder: Path) -> PreviousBuild:
     restore(folder)  # a swap killed between its two renames: put the build back before reading it
 
     build = PreviousBuild.read(folder)
-    if build is None or SUMMARY_PDF not in build.manifest["outputs"]:
-        raise InputError("no finished build here (manifest.json or executive_summary.pdf missing)", file=folder, hint="run 'reportgen build' first")
+    if build is None or not build.study_ids:
+        raise InputError("no finished build here (no manifest.json of a build with studies)", file=folder, hint="run 'reportgen build' first")
     if not build.intact():
         raise InputError("the build's files do not match its manifest (changed or missing since the build)", file=folder, hint="rebuild with 'reportgen build --force'")
     return build
 
 
-def compose(pdf: bytes, recipients: list[str], sender: str, subject: str, text: str, html: str) -> EmailMessage:
-    """A multipart message: plain text and HTML bodies, the summary PDF's checked bytes attached."""
+def compose(contents: MailContents, recipients: list[str], sender: str) -> EmailMessage:
+    """A multipart message: plain text and HTML bodies, each summary PDF's checked bytes attached."""
     message = EmailMessage()
-    message["Subject"] = header_text(subject, "the subject")
+    message["Subject"] = header_text(contents.subject, "the subject")
     message["From"] = header_text(sender, "the sender")
     message["To"] = header_text(", ".join(recipients), "the recipients")
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain="reportgen.local")
-    message.set_content(text)
-    message.add_alternative(html, subtype="html")
-    message.add_attachment(pdf, maintype="application", subtype="pdf", filename=SUMMARY_PDF)
+    message.set_content(contents.text)
+    message.add_alternative(contents.html, subtype="html")
+    for name, pdf in contents.attachments:
+        message.add_attachment(pdf, maintype="application", subtype="pdf", filename=name)
     return message
 
 
@@ -210,8 +212,22 @@ def write_eml(message: EmailMessage, path: Path) -> Path:
     return path
 
 
-def mail_summary(folder: Path, recipients: list[str], settings: SmtpSettings, eml: Path | None = None) -> str:
+def mail_summary(
+    folder: Path, recipients: list[str], settings: SmtpSettings, eml: Path | None = None, studies: Sequence[str] | None = None
+) -> str:
     """Compose the summary mail of the build in ``folder``; send it, or write it to ``eml``.
+
+    Parameters
+    ----------
+    folder : Path
+        A finished build.
+    recipients : list of str
+        Checked addresses (``addresses.recipients``).
+    settings : SmtpSettings
+    eml : Path, optional
+        Write the message here instead of sending it.
+    studies : sequence of str, optional
+        The studies whose summaries to send; every study of the build by default.
 
     Returns
     -------
@@ -219,9 +235,21 @@ def mail_summary(folder: Path, recipients: list[str], settings: SmtpSettings, em
         One line saying what was done.
     """
     build = finished_build(folder)  # checked before anything is read from the build
-    contents = mail_contents(build)  # never from manifest.json, which nothing checks
-    message = compose(contents.pdf, recipients, settings.sender(), contents.subject, contents.text, contents.html)
+    contents = mail_contents(build, _studies(build, studies))  # never from manifest.json, which nothing checks
+    message = compose(contents, recipients, settings.sender())
     if eml is not None:
         return f"wrote {write_eml(message, eml)} for {len(recipients)} recipient(s)"
     send(message, settings)
     return f"sent '{contents.subject}' to {len(recipients)} recipient(s) via {settings.host}:{settings.port}"
+
+
+def _studies(build: PreviousBuild, requested: Sequence[str] | None) -> tuple[str, ...]:
+    """The studies to mail: those asked for (each must be in the build), else all of the build's."""
+    if not requested:
+        return build.study_ids
+    missing = [s for s in requested if s not in build.study_ids]
+    if missing:
+        raise InputError(
+            f"the build holds no '{missing[0]}' study", file=build.folder, hint="studies in this build: " + ", ".join(build.study_ids)
+        )
+    return tuple(dict.fromkeys(requested))

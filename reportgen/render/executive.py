@@ -9,26 +9,29 @@ Both read the same boxes, so the two files cannot disagree.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reportgen.config import Config
-from reportgen.results import AnalysisResults
 
 if TYPE_CHECKING:
+    from reportgen.core.study import Study
     from reportgen.render.exec_layout import PageLayout
 
 __all__ = ["FILES", "write_executive_summary", "write_summary_pdf"]
 
-FILES = ("executive_summary.pptx", "executive_summary.pdf")
+#: The slide, the same page as PDF, and its words as data (the e-mail's bodies and subject come from these).
+FILES = ("executive_summary.pptx", "executive_summary.pdf", "executive_summary.json")
 
 
-def write_executive_summary(results: AnalysisResults, config: Config, folder: Path) -> None:
+def write_executive_summary(study: Study, results: Any, config: Config, folder: Path) -> None:
     """Write ``executive_summary.pptx`` and ``executive_summary.pdf`` into ``folder``.
 
     Parameters
     ----------
-    results : AnalysisResults
-        With figures drawn: the summary's picture (``folder/figures/confusion_matrix.png``) must exist.
+    study : Study
+        Writes the summary's content (``study.summary``).
+    results : StudyResults
+        With figures drawn: the summary's picture, if it has one, must be in ``folder/figures/``.
     config : Config
         Title, subtitle and audience (``config.report``).
     folder : Path
@@ -39,15 +42,16 @@ def write_executive_summary(results: AnalysisResults, config: Config, folder: Pa
     LayoutError
         The summary cannot fit one page at 10 pt even fully shortened.
     """
-    from reportgen import studies
+    from reportgen.artifacts import write_json
     from reportgen.render.exec_layout import layout_page
     from reportgen.render.pptx import write_pptx
 
-    summary = studies.get("regression").summary(results, config)
+    summary = study.summary(results, config)
     picture = folder / "figures" / summary.figure.file if summary.figure else None
     page = layout_page(summary, picture)
     write_pptx(page, folder / FILES[0])
     write_summary_pdf(page, folder / FILES[1], folder)
+    write_json(folder / FILES[2], summary.to_json())
 
 
 def write_summary_pdf(page: PageLayout, out: Path, folder: Path) -> Path:

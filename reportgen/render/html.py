@@ -11,12 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from reportgen.config import Config
 from reportgen.core.document import Document
 from reportgen.render.jinja import render_template
 from reportgen.resources import assets_dir
-from reportgen.results import AnalysisResults
+
+if TYPE_CHECKING:
+    from reportgen.core.study import Study
 
 HTML_FILE = "technical_report.html"
 PDF_FILE = "technical_report.pdf"
@@ -28,12 +31,10 @@ def generated_at() -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def build_content(results: AnalysisResults, config: Config, when: str | None = None, study_id: str = "regression") -> Document:
-    """A study's report for these results (package versions read from metadata); the regression's by default."""
-    from reportgen import studies
+def build_content(study: Study, results: Any, config: Config, when: str | None = None) -> Document:
+    """A study's report for these results (package versions read from metadata)."""
     from reportgen.artifacts import package_versions
 
-    study = studies.get(study_id)
     return study.document(results, config, generated_at=when or generated_at(), versions=package_versions())
 
 
@@ -82,17 +83,19 @@ def write_technical_pdf(document: Document, folder: Path) -> Path:
     return write_pdf(render_html(document, folder, embed=False), folder / PDF_FILE, folder)
 
 
-def write_technical_report(results: AnalysisResults, config: Config, folder: Path) -> None:
+def write_technical_report(study: Study, results: Any, config: Config, folder: Path) -> None:
     """The ``DOCUMENTS`` renderer: technical_report.html and technical_report.pdf.
 
     Parameters
     ----------
-    results : AnalysisResults
+    study : Study
+        Writes the report's content (``study.document``).
+    results : StudyResults
         With figures already drawn into ``folder / "figures"``.
     config : Config
     folder : Path
-        The (staged) build folder.
+        The (staged) study folder.
     """
-    report = build_content(results, config)
+    report = build_content(study, results, config)
     write_technical_html(report, folder)
     write_technical_pdf(report, folder)

@@ -66,3 +66,31 @@ def write_index(page: IndexPage, folder: Path) -> Path:
     path = folder / INDEX
     path.write_text(render_template("project/index.html.j2", page=page, css=css), encoding="utf-8")
     return path
+
+
+def write_project_page(outcomes, config, source: dict[str, str], folder: Path) -> Path:
+    """Write ``index.html`` for a build whose study folders are all in ``folder``.
+
+    Parameters
+    ----------
+    outcomes : sequence of StudyOutcome
+        Each study of the build with its results, in project order.
+    config : Config
+        The project's name heads the page.
+    source : dict
+        The build's input: ``source`` (file name) and ``sha256``.
+    folder : Path
+        The (staged) build folder.
+    """
+    from reportgen.render.html import generated_at
+    from reportgen.studies import get
+
+    entries = tuple(study_entry(get(o.id), o.results, folder / o.id) for o in outcomes)
+    page = IndexPage(
+        title=config.report.project,
+        source=source["source"],
+        sha256_short=source["sha256"][:12],
+        generated_at=generated_at(),
+        studies=entries,
+    )
+    return write_index(page, folder)

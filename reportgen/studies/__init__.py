@@ -14,9 +14,12 @@ from typing import TYPE_CHECKING
 from reportgen.errors import InputError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from reportgen.config import Config
     from reportgen.core.study import Study
 
-__all__ = ["BUILT_IN", "available", "get", "register", "unregister"]
+__all__ = ["BUILT_IN", "available", "chosen", "get", "register", "unregister"]
 
 #: Study id -> "module:attribute" of its study object, in the order a project runs them.
 BUILT_IN: dict[str, str] = {
@@ -55,3 +58,15 @@ def register(study: Study) -> None:
 def unregister(study_id: str) -> None:
     """Forget a registered study (tests use this to clean up)."""
     _registered.pop(study_id, None)
+
+
+def chosen(requested: Sequence[str] | None, config: Config) -> tuple[Study, ...]:
+    """The studies a build runs: ``requested`` (``--study``), else the config's ``[project] studies``, else all.
+
+    Raises
+    ------
+    InputError
+        An id names no study.
+    """
+    ids = requested or config.project.studies or available()
+    return tuple(get(study_id) for study_id in dict.fromkeys(ids))
