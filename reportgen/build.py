@@ -154,7 +154,8 @@ def _build_into(data: Path, input_sha256: str, out: Path, config: Config, progre
         for job in jobs:
             if job.plan == "analyse" and dataset is None:
                 dataset = _load(data, input_sha256, config, progress)  # once, however many studies need it
-            outcomes.append(_study(job, dataset, config, progress, worker, stage, previous))
+            related = {o.id: o.results for o in outcomes}
+            outcomes.append(_study(job, dataset, config, progress, worker, stage, previous, related))
         for study_id in others:
             _copy(previous, previous.files(study_id), stage)
         carried = _carried(previous, others, "carried over") if others else ()
@@ -203,7 +204,7 @@ def _load(data: Path, input_sha256: str, config: Config, progress: Progress) -> 
         return load_dataset(data, config, input_sha256)
 
 
-def _study(job: _Job, dataset, config: Config, progress: Progress, worker, stage: Path, previous) -> StudyOutcome:
+def _study(job: _Job, dataset, config: Config, progress: Progress, worker, stage: Path, previous, related: dict[str, Any]) -> StudyOutcome:
     """One chosen study into ``stage/<id>/``: copied, re-rendered from saved results, or analysed and rendered."""
     from reportgen.artifacts import RESULTS, read_json, write_results, write_study_manifest
 
@@ -218,6 +219,9 @@ def _study(job: _Job, dataset, config: Config, progress: Progress, worker, stage
             results = study.results_from_json(read_json(folder / RESULTS) or {})
     else:
         results = _with_comparison(study, study.analyse(dataset, config, timings), previous)
+        uses = {i: r for i, r in related.items() if i in getattr(study, "uses", ())}
+        if uses:
+            results = study.with_related(results, uses)
     with timings.stage("figures and documents"):
         outcome = worker.render(study.id, results, config, folder, draw_figures=job.plan == "analyse")
     if job.plan == "analyse":

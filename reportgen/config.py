@@ -136,6 +136,9 @@ class Config:
     model: ModelConfig = ModelConfig()
     checks: CheckConfig = CheckConfig()
     delivery: DeliveryConfig = DeliveryConfig()
+    #: Each study's own settings, from its ``[studies.<id>]`` table, typed by the study's ``settings_type``.
+    #: The regression's settings are ``[model]`` and ``[checks]`` above (as before studies existed).
+    studies: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_file(cls, path: Path | str | None) -> Config:
@@ -168,7 +171,16 @@ class Config:
         InputError
             The first unknown key or bad value, naming ``source`` and the key.
         """
-        return build(cls, raw, source)
+        raw = dict(raw)
+        tables = raw.pop(STUDIES_KEY, {})
+        config = build(cls, raw, source)
+        return dataclasses.replace(config, studies=_study_settings(tables, source))
+
+    def study_settings(self, study_id: str) -> Any:
+        """The settings of a study with a ``settings_type``: its table's values, else its defaults."""
+        from reportgen.studies import get
+
+        return self.studies.get(study_id) or get(study_id).settings_type()
 
     def with_overrides(self, *, seed: int | None = None, audience: str | None = None) -> Config:
         """A copy with the command-line overrides applied, checked like the file's values."""
@@ -188,11 +200,36 @@ class Config:
 
     def validate(self, source: Path | str) -> None:
         """Check a config made in code (``dataclasses.replace``) as a file would be checked."""
-        build(type(self), self.to_dict(), source)
+        Config.from_dict(self.to_dict(), source=source)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for the manifest."""
         return dataclasses.asdict(self)
+
+
+STUDIES_KEY = "studies"
+
+
+def _study_settings(tables: Any, source: Path | str) -> dict[str, Any]:
+    """Each ``[studies.<id>]`` table built into its study's settings type, every value checked."""
+    from reportgen.studies import get
+
+    if not isinstance(tables, dict):
+        raise InputError(f"{STUDIES_KEY} must be a table of [studies.<id>] tables", file=source)
+    settings = {}
+    for study_id, table in tables.items():
+        try:
+            study = get(study_id)
+        except InputError as exc:
+            raise InputError(f"[{STUDIES_KEY}.{study_id}]: {exc.problem}", file=source, hint=exc.hint) from None
+        kind = getattr(study, "settings_type", None)
+        if kind is None:
+            raise InputError(
+                f"the {study_id} study takes no [studies.{study_id}] table", file=source,
+                hint="the regression's settings are [model] and [checks]" if study_id == "regression" else "remove the table",
+            )
+        settings[study_id] = build(kind, table, source, f"{STUDIES_KEY}.{study_id}")
+    return settings
 
 
 def _read_text(path: Path) -> str:

@@ -53,6 +53,7 @@ def render_outputs(study_id: str, results: Any, config: Config, folder: Path, dr
     from reportgen.studies import get
 
     study = get(study_id)
+    folder.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
     if draw_figures:
         drawers = study.figures()
@@ -61,9 +62,10 @@ def render_outputs(study_id: str, results: Any, config: Config, folder: Path, dr
         infos = {info.file: info for _, part in drawn.values() for info in part}
         results = dataclasses.replace(results, figures=tuple(infos[name] for name, _ in drawers))
         timings["figures"] = max((seconds for seconds, _ in drawn.values()), default=0.0)
-    calls = [(", ".join(files), partial(render, study, results, config, folder)) for files, render in DOCUMENTS]
+    documents = [*DOCUMENTS, *getattr(study, "documents", tuple)()]
+    calls = [(", ".join(files), partial(render, study, results, config, folder)) for files, render in documents]
     timings.update({f"render {name}": seconds for name, (seconds, _) in run_in_parallel(calls).items()})
-    return RenderOutcome(results, tuple(f for files, _ in DOCUMENTS for f in files), timings)
+    return RenderOutcome(results, tuple(f for files, _ in documents for f in files), timings)
 
 
 def _draw(results: Any, folder: Path, drawers: tuple[tuple[str, Any], ...]) -> tuple[Any, ...]:

@@ -11,6 +11,22 @@ them in this order: ``columns`` (what the loader reads), ``analysis_settings``
 ``figures`` (drawn in the render worker), then ``document`` and ``summary``
 (format-neutral content that the shared renderers lay out), and ``headline`` and
 ``verdict`` for the terminal, the index page, the e-mail and "what changed".
+
+Optional hooks, for studies that need them (the build looks them up with ``getattr``):
+
+- ``settings_type``: a frozen dataclass of the study's settings, fields declared
+  with ``reportgen.config_rules.checked``; the ``[studies.<id>]`` table of the
+  config is checked against it before any work, and ``config.study_settings(id)``
+  gives the typed values (its defaults when the table is absent).
+- ``documents()``: extra ``(files, renderer)`` pairs beside the shared
+  ``reportgen.render.DOCUMENTS`` (a dashboard, say); a renderer is called as
+  ``renderer(study, results, config, folder)`` in the render worker.
+- ``uses`` (study ids) and ``with_related(results, related)``: a study that quotes
+  another study's answer (the classifier quotes the hypothesis test) names it in
+  ``uses``; after analysing, the build passes the results of those of them that
+  are in the same build (``{id: results}``, those built earlier in project order)
+  and renders what ``with_related`` returns, so the quoted numbers are in the
+  study's own results.json.
 """
 
 from __future__ import annotations
