@@ -1,0 +1,1 @@
+"""Statistics shared by every study: pure functions of arrays, returning frozen results."""

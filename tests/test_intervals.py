@@ -1,0 +1,49 @@
+"""Bootstrap intervals of classification metrics: exact metrics, seeded, and honest widths."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.metrics import accuracy_score, average_precision_score, f1_score, precision_score, recall_score, roc_auc_score
+
+from reportgen.stats.intervals import METRICS, _ScoreTable, metric_intervals
+
+
+def _data(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    y = (rng.random(n) < 0.1).astype(int)
+    return y, np.round(rng.random(n) * 0.5 + y * 0.25, 2)  # rounded: many tied scores
+
+
+def _sklearn(y: np.ndarray, s: np.ndarray, threshold: float) -> list[float]:
+    p = (s >= threshold).astype(int)
+    return [accuracy_score(y, p), precision_score(y, p), recall_score(y, p), f1_score(y, p), roc_auc_score(y, s), average_precision_score(y, s)]
+
+
+def test_the_metrics_of_a_resample_equal_scikit_learns_on_the_resampled_rows() -> None:
+    y, s = _data(2_000)
+    rows = np.random.default_rng(5).integers(0, y.size, y.size)
+    weights = np.bincount(rows, minlength=y.size)[None, :].astype(float)
+    ours = _ScoreTable(y, s).metrics(weights, 0.5)[:, 0]
+    assert ours == pytest.approx(_sklearn(y[rows], s[rows], 0.5), abs=1e-12)
+
+
+def test_each_interval_holds_the_estimate_and_is_seeded() -> None:
+    y, s = _data(3_000)
+    first, again = metric_intervals(y, s, 0.5, seed=3, resamples=300), metric_intervals(y, s, 0.5, seed=3, resamples=300)
+    assert first == again
+    assert [i.metric for i in first] == list(METRICS)
+    assert [i.estimate for i in first] == pytest.approx(_sklearn(y, s, 0.5), abs=1e-12)
+    assert all(i.low <= i.estimate <= i.high and i.low < i.high for i in first)
+
+
+def test_more_rows_give_narrower_intervals() -> None:
+    small = {i.metric: i.high - i.low for i in metric_intervals(*_data(500), 0.5, seed=1, resamples=300)}
+    large = {i.metric: i.high - i.low for i in metric_intervals(*_data(20_000), 0.5, seed=1, resamples=300)}
+    assert all(large[m] < small[m] / 3 for m in METRICS)
+
+
+def test_a_perfect_classifier_has_no_uncertainty_to_report() -> None:
+    y = np.array([0] * 90 + [1] * 10)
+    intervals = metric_intervals(y, y.astype(float), 0.5, seed=0, resamples=200)
+    assert all(i.low == i.high == 1.0 for i in intervals)
