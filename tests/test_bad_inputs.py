@@ -357,9 +357,9 @@ def test_catalogue_entry(case: Case, outcomes: dict[str, Outcome], previous: Pat
     if case.status == 2:
         _assert_refused(case, o)
     elif case.command == "validate":
-        _assert_validated(case, o, json.loads((previous / "results.json").read_text()))
+        _assert_validated(case, o, json.loads((previous / "regression" / "results.json").read_text()))
     else:
-        _assert_went_on(case, o, json.loads((previous / "results.json").read_text()))
+        _assert_went_on(case, o, json.loads((previous / "regression" / "results.json").read_text()))
 
 
 def _assert_refused(case: Case, o: Outcome) -> None:
@@ -402,14 +402,14 @@ class _Tags(HTMLParser):
 def _assert_went_on(case: Case, o: Outcome, previous: dict) -> None:
     """A new build from this input, its warnings recorded where the report reads them, not printed (--quiet)."""
     assert o.done.stderr == ""
-    results = json.loads((o.out / "results.json").read_text())
+    results = json.loads((o.out / "regression" / "results.json").read_text())
     assert results["data"]["sha256"] == hashlib.sha256(o.data.read_bytes()).hexdigest()
     recorded = [*results["data"]["warnings"], *results["model"]["warnings"]]
     if case.warning:
         assert case.warning in recorded
     if case.check:
         case.check(results, previous)
-    for html in o.out.glob("*.html"):  # data text arrives escaped: no element or handler comes from it
+    for html in o.out.rglob("*.html"):  # the project page and each study's report: data text arrives escaped
         tags = _Tags()
         tags.feed(html.read_text())
         assert "script" not in tags.names
@@ -418,7 +418,7 @@ def _assert_went_on(case: Case, o: Outcome, previous: dict) -> None:
 
 def test_a_clean_file_records_no_data_warning(previous: Path) -> None:
     """The warnings above are caused by their inputs: a clean export has none."""
-    assert json.loads((previous / "results.json").read_text())["data"]["warnings"] == []
+    assert json.loads((previous / "regression" / "results.json").read_text())["data"]["warnings"] == []
 
 
 def test_a_huge_file_is_refused_before_it_is_read(outcomes: dict[str, Outcome]) -> None:

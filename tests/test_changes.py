@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from conftest import study_build
 from reportgen.build import build
 from reportgen.config import Config
 from reportgen.formatters import fmt_delta, fmt_value
@@ -23,8 +24,8 @@ def _flat(text: str) -> str:
 def two_builds(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp("changes")
     config = Config().with_overrides(audience=request.param)
-    first = build(write_csv(folder / "demo.csv", rows=3_000, seed=1), folder / "out", config)
-    second = build(write_csv(folder / "demo.csv", rows=3_400, seed=2), folder / "out", config)
+    first = study_build(build(write_csv(folder / "demo.csv", rows=3_000, seed=1), folder / "out", config))
+    second = study_build(build(write_csv(folder / "demo.csv", rows=3_400, seed=2), folder / "out", config))
     return request.param, first, second
 
 
@@ -69,7 +70,7 @@ def test_the_summary_carries_a_since_last_build_line_with_the_moved_figures(two_
 
 
 def test_a_first_build_has_no_changes_section(tmp_path):
-    first = build(write_csv(tmp_path / "d.csv", rows=2_000, seed=4), tmp_path / "out", Config())
+    first = study_build(build(write_csv(tmp_path / "d.csv", rows=2_000, seed=4), tmp_path / "out", Config()))
     assert first.results.previous is None
     assert "What changed since the last build" not in (first.out / "technical_report.html").read_text()
     assert "Since the last build" not in slide_text(first.out)

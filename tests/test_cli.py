@@ -29,11 +29,12 @@ def test_bad_usage_exits_2_with_an_error_line():
 def test_demo_at_2000_rows_builds_from_synthetic_data(tmp_path):
     done = run("demo", "--rows", "2000", "--seed", "3", "--out", str(tmp_path / "demo"))
     assert done.returncode == 0, done.stderr
-    results = json.loads((tmp_path / "demo" / "results.json").read_text())
+    results = json.loads((tmp_path / "demo" / "regression" / "results.json").read_text())
     assert results["data"]["rows_read"] == 2000
     assert (tmp_path / "demo.csv").is_file()
+    assert (tmp_path / "demo" / "index.html").is_file()
     assert results["model"]["positive_class"] == "verified"
-    assert "accuracy" in done.stdout
+    assert "regression (analysed): " in done.stdout and "accuracy" in done.stdout
 
 
 def test_validate_prints_the_checks(real_data):
@@ -54,12 +55,12 @@ def test_a_failed_build_leaves_the_previous_outputs_untouched(tmp_path, small_fr
     good = tmp_path / "good.csv"
     small_frame.to_csv(good, index=False)
     assert run("build", "--data", str(good), "--out", str(out), "--quiet").returncode == 0
-    before = {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     bad = tmp_path / "bad.csv"
     bad.write_text(good.read_text().replace(",verified,", ",verifed,", 1))
     done = run("build", "--data", str(bad), "--out", str(out))
     assert done.returncode == 2 and "column 'verified_status'" in done.stderr
-    assert {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["good.csv", "bad.csv", "out", ".out.lock"])
 
 

@@ -222,7 +222,9 @@ def test_escape_codes_in_a_file_name_are_printed_escaped_by_validate_and_build(d
     done = run("build", "--data", str(hostile), cwd=tmp_path)  # default --out: outputs/<the hostile stem>
     assert done.returncode == 0, done.stderr
     _no_raw_controls(done)
-    assert done.stdout.startswith(f"wrote {printable(str(Path('outputs') / hostile.stem))}: results.json")
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("config: ")
+    assert lines[1].startswith(f"wrote {printable(str(Path('outputs') / hostile.stem))}: index.html")
 
     broken = tmp_path / f"broken{ESCAPES}.csv"
     broken.write_text("not,the,claims\n1,2,3\n")

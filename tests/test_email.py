@@ -8,6 +8,7 @@ from email import policy
 
 import pytest
 
+from conftest import study_build
 from reportgen.build import build
 from reportgen.cli import main
 from reportgen.config import Config
@@ -17,8 +18,9 @@ from reportgen.synthetic import write_csv
 
 @pytest.fixture(scope="module")
 def finished(tmp_path_factory):
+    """The regression study of one build; ``finished.report.out`` is the build folder the mail is sent from."""
     folder = tmp_path_factory.mktemp("mail")
-    return build(write_csv(folder / "d.csv", rows=2_000, seed=5), folder / "out", Config())
+    return study_build(build(write_csv(folder / "d.csv", rows=2_000, seed=5), folder / "out", Config(), studies=["regression"]))
 
 
 def _free_port() -> int:
@@ -70,16 +72,18 @@ def _parsed(envelope):
 
 
 def _check_message(message, finished, to):
+    from reportgen.studies import get
     from reportgen.studies.regression.summary import summary_text
 
     assert message["To"] == ", ".join(to)
     assert message["Subject"] == f"{Config().report.title} (data of {finished.results.data.modified})"
     text = message.get_body(("plain",)).get_content().replace("\r\n", "\n")  # SMTP carries CRLF
     html = message.get_body(("html",)).get_content()
-    assert text.strip() == summary_text(finished.results, Config()).strip()
+    verdict = get("regression").verdict(finished.results)
+    assert text.strip() == f"Regression: {verdict}\n\n{summary_text(finished.results, Config())}".strip()
     assert "<html" in html.lower()
     [attachment] = list(message.iter_attachments())
-    assert attachment.get_filename() == "executive_summary.pdf"
+    assert attachment.get_filename() == "regression_executive_summary.pdf"
     assert attachment.get_content() == (finished.out / "executive_summary.pdf").read_bytes()
 
 
@@ -87,7 +91,7 @@ def test_plain_smtp_delivers_both_bodies_and_the_identical_pdf(finished, smtp_se
     recorder = Recorder()
     server = smtp_server(recorder)
     to = ["ops@example.com", "lead@example.com"]
-    status = main(["email", "--out", str(finished.out), "--to", to[0], "--to", to[1], "--smtp-host", "127.0.0.1", "--smtp-port", str(server.port)])
+    status = main(["email", "--out", str(finished.report.out), "--to", to[0], "--to", to[1], "--smtp-host", "127.0.0.1", "--smtp-port", str(server.port)])
     assert status == 0, capsys.readouterr().err
     [envelope] = recorder.received
     assert envelope.rcpt_tos == to
@@ -116,7 +120,7 @@ def test_starttls_with_login_and_a_self_signed_certificate(finished, smtp_server
     monkeypatch.setenv("REPORTGEN_SMTP_USER", "robot")
     monkeypatch.setenv("REPORTGEN_SMTP_PASSWORD", "s3cret")
     monkeypatch.setenv("REPORTGEN_SMTP_CAFILE", str(ca_file))
-    status = main(["email", "--out", str(finished.out), "--to", "ops@example.com", "--smtp-host", "127.0.0.1", "--smtp-port", str(server.port), "--starttls"])
+    status = main(["email", "--out", str(finished.report.out), "--to", "ops@example.com", "--smtp-host", "127.0.0.1", "--smtp-port", str(server.port), "--starttls"])
     captured = capsys.readouterr()
     assert status == 0, captured.err
     assert logins == [(b"robot", b"s3cret")]
@@ -127,14 +131,14 @@ def test_starttls_with_login_and_a_self_signed_certificate(finished, smtp_server
 def test_a_temporary_failure_is_retried(finished, smtp_server, no_wait, capsys):
     recorder = Recorder(replies=("451 4.3.0 try again later", "250 OK"))
     server = smtp_server(recorder)
-    status = main(["email", "--out", str(finished.out), "--to", "ops@example.com", "--smtp-host", "127.0.0.1", "--smtp-port", str(server.port)])
+    status = main(["email", "--out", str(finished.report.out), "--to", "ops@example.com", "--smtp-host", "127.0.0.1", "--smtp-port", str(server.port)])
     assert status == 0, capsys.readouterr().err
     assert len(recorder.received) == 1
 
 
 def test_a_permanent_failure_exits_2_with_the_reply(finished, smtp_server, no_wait, capsys):
     server = smtp_server(Recorder(replies=("550 5.1.1 mailbox unavailable",)))
-    status = main(["email", "--out", str(finished.out), "--to", "ops@example.com", "--smtp-host", "127.0.0.1", "--smtp-port", str(server.port)])
+    status = main(["email", "--out", str(finished.report.out), "--to", "ops@example.com", "--smtp-host", "127.0.0.1", "--smtp-port", str(server.port)])
     err = capsys.readouterr().err
     assert status == 2
     assert err.startswith("error: 127.0.0.1:") and "550 5.1.1 mailbox unavailable" in err
@@ -144,7 +148,7 @@ def test_eml_and_audiences_from_the_config(finished, tmp_path, no_wait):
     config = tmp_path / "reportgen.toml"
     config.write_text('[delivery.audiences]\nleadership = ["ceo@example.com", "coo@example.com"]\n')
     eml = tmp_path / "summary.eml"
-    assert main(["email", "--out", str(finished.out), "--to", "leadership", "--config", str(config), "--eml", str(eml)]) == 0
+    assert main(["email", "--out", str(finished.report.out), "--to", "leadership", "--config", str(config), "--eml", str(eml)]) == 0
     message = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
     _check_message(message, finished, ["ceo@example.com", "coo@example.com"])
 
@@ -155,7 +159,26 @@ def test_refuses_a_folder_without_a_finished_or_intact_build(finished, tmp_path,
     import shutil
 
     copy = tmp_path / "copy"
-    shutil.copytree(finished.out, copy)
-    (copy / "executive_summary.pdf").write_bytes(b"%PDF-1.7 tampered")
+    shutil.copytree(finished.report.out, copy)
+    (copy / "regression" / "executive_summary.pdf").write_bytes(b"%PDF-1.7 tampered")
     assert main(["email", "--out", str(copy), "--to", "a@example.com", "--eml", str(tmp_path / "y.eml")]) == 2
     assert "do not match its manifest" in capsys.readouterr().err
+
+
+def test_study_picks_the_studies_to_mail_and_an_unknown_one_exits_2(finished, tmp_path, capsys, no_wait):
+    from reportgen.studies import get
+
+    folder = finished.report.out
+    eml = tmp_path / "one.eml"
+    assert main(["email", "--out", str(folder), "--to", "a@example.com", "--study", "regression", "--eml", str(eml)]) == 0, capsys.readouterr().err
+    message = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+    text = message.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert text.split("\n")[0] == f"Regression: {get('regression').verdict(finished.results)}"
+    assert [a.get_filename() for a in message.iter_attachments()] == ["regression_executive_summary.pdf"]
+    capsys.readouterr()
+
+    nope = tmp_path / "nope.eml"
+    assert main(["email", "--out", str(folder), "--to", "a@example.com", "--study", "nope", "--eml", str(nope)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"error: {folder}: the build holds no 'nope' study (studies in this build: regression)\n"
+    assert not nope.exists()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import email
 import hashlib
-import io
 import json
 import os
 import shutil
@@ -20,7 +19,6 @@ import socket
 import ssl
 import subprocess
 import sys
-import zipfile
 from email import policy
 from pathlib import Path
 
@@ -332,7 +330,7 @@ def test_a_bad_smtp_from_exits_2_naming_it(demo, tmp_path, value):
 
 
 def _rewrite(folder: Path, name: str, change) -> None:
-    """Rewrite output ``name`` of a build and record its new sha256, as a careful hand would."""
+    """Rewrite output ``name`` of a build and record its new sha256 in the build's manifest, as a careful hand would."""
     path = folder / name
     path.write_bytes(change(path.read_bytes()))
     manifest = json.loads((folder / "manifest.json").read_text())
@@ -340,36 +338,27 @@ def _rewrite(folder: Path, name: str, change) -> None:
     (folder / "manifest.json").write_text(json.dumps(manifest))
 
 
-def _with_title(pptx: bytes, title: str) -> bytes:
-    """The deck with another title in its document properties."""
-    from xml.sax.saxutils import escape
-
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(pptx)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            data = src.read(item)
-            if item.filename == "docProps/core.xml":
-                text = data.decode()
-                start, end = text.index("<dc:title>") + len("<dc:title>"), text.index("</dc:title>")
-                data = (text[:start] + escape(title, {"\r": "&#13;"}) + text[end:]).encode()
-            dst.writestr(item, data)
-    return out.getvalue()
+def _with_title(summary_json: bytes, title: str) -> bytes:
+    """The summary's words (executive_summary.json) with another title."""
+    doc = json.loads(summary_json)
+    doc["title"] = title
+    return json.dumps(doc).encode()
 
 
 def test_a_line_break_in_the_title_exits_2_naming_the_subject(demo, tmp_path):
     # A title with a line break cannot come from a checked config, so the build is edited by hand,
-    # consistently: the manifest's config, the deck the mail reads the title from, and its sha256.
+    # consistently: the manifest's config, the summary the mail reads the title from, and its sha256.
     folder = tmp_path / "build"
     shutil.copytree(demo, folder)
     title = "Quarterly summary\r\nBcc: evil@attacker.test"
-    _rewrite(folder, "executive_summary.pptx", lambda data: _with_title(data, title))
+    _rewrite(folder, "regression/executive_summary.json", lambda data: _with_title(data, title))
     manifest = json.loads((folder / "manifest.json").read_text())
     manifest["config"]["report"]["title"] = title
     (folder / "manifest.json").write_text(json.dumps(manifest))
     eml = tmp_path / "m.eml"
     done = _eml(folder, eml)
     assert done.returncode == 2, done.stderr
-    assert done.stderr.startswith("error: the report title (the mail's subject): control characters (such as a line break) in 'Quarterly summary\\r\\nBcc: evil@attacker.test'")
+    assert done.stderr.startswith("error: the report title (the mail's subject): control characters (such as a line break) in 'Quarterly summary\\r\\nBcc: evil@attacker.test")  # the subject: the title, then the data's date
     assert not eml.exists()
 
 
@@ -402,25 +391,33 @@ def test_editing_manifest_json_alone_does_not_change_what_is_sent(demo, tmp_path
 def test_the_tone_of_the_mail_is_the_tone_of_the_build(technical_demo, tmp_path):
     from reportgen.artifacts import load_results
     from reportgen.config import Config
+    from reportgen.core.summary import ExecutiveSummary
     from reportgen.studies.regression.summary import summary_text
 
     eml = tmp_path / "m.eml"
     assert _eml(technical_demo, eml).returncode == 0
-    text = _message(eml).get_body(("plain",)).get_content()
-    results = load_results(technical_demo / "results.json")
-    assert text.strip() == summary_text(results, Config().with_overrides(audience="technical")).strip()
+    text = _message(eml).get_body(("plain",)).get_content().replace("\r\n", "\n")
+    summary = ExecutiveSummary.from_json(json.loads((technical_demo / "regression" / "executive_summary.json").read_text()))
+    assert summary.audience == "technical"
+    results = load_results(technical_demo / "regression" / "results.json")
+    assert summary.to_text() == summary_text(results, Config().with_overrides(audience="technical"))  # the technical summary's words
+    assert text.strip().endswith(summary.to_text().strip())  # after the verdict line, the words of the build's summary
+    assert summary.to_text().strip() != summary_text(results, Config()).strip()  # which are not the leadership words
 
 
-def test_a_deck_that_does_not_match_the_results_is_refused(demo, tmp_path):
-    # the deck is checked against its sha256, then its text against results.json: an edit of both is caught too
+def test_an_executive_summary_json_edited_without_its_manifest_is_refused(demo, tmp_path):
+    # the mail's words come from executive_summary.json, checked against the sha256 the manifest recorded
     folder = tmp_path / "build"
     shutil.copytree(demo, folder)
-    results = json.loads((folder / "results.json").read_text())
-    results["data"]["rows_used"] += 1000
-    _rewrite(folder, "results.json", lambda _: json.dumps(results).encode())
-    done = _eml(folder, tmp_path / "m.eml")
+    path = folder / "regression" / "executive_summary.json"
+    doc = json.loads(path.read_text())
+    doc["subtitle"] = "Reply with your password"
+    path.write_text(json.dumps(doc))
+    eml = tmp_path / "m.eml"
+    done = _eml(folder, eml)
     assert done.returncode == 2, done.stderr
-    assert done.stderr.startswith(f"error: {folder / 'executive_summary.pptx'}: the summary slide does not match results.json")
+    assert done.stderr.startswith(f"error: {folder}: the build's files do not match its manifest")
+    assert "password" not in done.stderr and not eml.exists()
 
 
 # --- --eml into a missing folder ---------------------------------------------------------------------

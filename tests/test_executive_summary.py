@@ -28,20 +28,22 @@ MIN_PT = 10.0
 
 @pytest.fixture(scope="module")
 def small_build(tmp_path_factory: pytest.TempPathFactory):
-    """A full build of 3,000 demo rows at another seed than the tests' usual one."""
+    """The regression study of a full build of 3,000 demo rows at another seed than the tests' usual one."""
+    from conftest import study_build
     from reportgen.build import build
     from reportgen.synthetic import write_csv
 
     folder = tmp_path_factory.mktemp("exec_small")
-    return build(write_csv(folder / "demo.csv", 3_000, 11), folder / "out", Config())
+    return study_build(build(write_csv(folder / "demo.csv", 3_000, 11), folder / "out", Config(), studies=["regression"]))
 
 
 def _render(build, audience: str, folder: Path) -> Path:
     """Render the summary of a finished build in another tone, into a copy of its figures."""
     from reportgen.render.executive import write_executive_summary
+    from reportgen.studies import get
 
     shutil.copytree(build.out / "figures", folder / "figures")
-    write_executive_summary(build.results, Config().with_overrides(audience=audience), folder)
+    write_executive_summary(get("regression"), build.results, Config().with_overrides(audience=audience), folder)
     return folder
 
 
@@ -399,4 +401,4 @@ def test_importing_the_renderers_stays_light():
     code = "import sys, reportgen.render as r; print(sorted(m for m in ('pptx', 'PIL', 'weasyprint', 'jinja2') if m in sys.modules)); print([f for f, _ in r.DOCUMENTS])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
     assert out[0] == "[]"
-    assert "('executive_summary.pptx', 'executive_summary.pdf')" in out[1]
+    assert "('executive_summary.pptx', 'executive_summary.pdf', 'executive_summary.json')" in out[1]

@@ -41,7 +41,8 @@ def test_an_unchanged_rebuild_reuses_everything_without_heavy_imports(built):
     before = _files(out)
     again = _build("--data", str(data), "--out", str(out))
     assert again.returncode == 0, again.stderr
-    assert again.stdout.startswith("unchanged:")
+    lines = again.stdout.splitlines()
+    assert lines[0].startswith("config: ") and lines[1].startswith(f"unchanged: {out} already holds this build")
     assert again.stdout.strip().endswith("[] 0")  # no heavy module was imported
     assert _files(out) == before
 
@@ -54,8 +55,9 @@ def test_a_one_byte_change_to_the_data_rebuilds(built):
     assert again.returncode == 0, again.stderr
     assert "unchanged" not in again.stdout
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["reused"] == []
-    results = json.loads((out / "results.json").read_text())
+    assert manifest["studies"]["regression"]["status"] == "analysed"
+    assert "regression (analysed): " in again.stdout
+    results = json.loads((out / "regression" / "results.json").read_text())
     assert results["data"]["sha256"] != results["previous"]["previous_sha256"]
 
 
@@ -63,12 +65,18 @@ def test_force_rebuilds_and_a_new_audience_re_renders_without_refitting(built):
     data, out = built
     forced = _build("--data", str(data), "--out", str(out), "--force")
     assert forced.returncode == 0 and "unchanged" not in forced.stdout
-    assert json.loads((out / "manifest.json").read_text())["reused"] == []
+    assert json.loads((out / "manifest.json").read_text())["studies"]["regression"]["status"] == "analysed"
+    before = json.loads((out / "manifest.json").read_text())["outputs"]
     technical = _build("--data", str(data), "--out", str(out), "--audience", "technical")
     assert technical.returncode == 0, technical.stderr
-    assert "reused the computed results" in technical.stdout
-    reused = json.loads((out / "manifest.json").read_text())["reused"]
-    assert "results.json" in reused and "figures/confusion_matrix.png" in reused
+    assert "regression (re-rendered): " in technical.stdout
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["studies"]["regression"]["status"] == "re-rendered"
+    after = manifest["outputs"]
+    for reused in ("regression/results.json", "regression/figures/confusion_matrix.png"):  # not refitted: the same bytes
+        assert after[reused] == before[reused]
+    assert after["regression/executive_summary.json"] != before["regression/executive_summary.json"]  # the new tone
+    assert json.loads((out / "regression" / "executive_summary.json").read_text())["audience"] == "technical"
 
 
 def test_the_comparison_records_the_previous_values(tmp_path):
@@ -78,8 +86,9 @@ def test_the_comparison_records_the_previous_values(tmp_path):
     from reportgen.synthetic import write_csv
 
     out = tmp_path / "out"
-    first = build(write_csv(tmp_path / "a.csv", rows=3_000, seed=1), out, Config())
-    second = build(write_csv(tmp_path / "a.csv", rows=2_500, seed=2), out, Config())
+    first = build(write_csv(tmp_path / "a.csv", rows=3_000, seed=1), out, Config(), studies=["regression"]).study("regression")
+    second = build(write_csv(tmp_path / "a.csv", rows=2_500, seed=2), out, Config(), studies=["regression"]).study("regression")
+    assert second.status == "analysed"
     changes = {c.label: c for c in second.results.previous.changes}
     assert changes["rows used"].before == first.results.data.rows_used
     assert changes["rows used"].after == second.results.data.rows_used

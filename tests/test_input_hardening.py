@@ -230,10 +230,11 @@ def test_a_build_of_counts_at_their_bounds_writes_only_finite_numbers_and_the_ha
     def no_constant(name: str):
         raise AssertionError(f"{name} in results.json")
 
-    results = json.loads((out / "results.json").read_text(), parse_constant=no_constant)
+    results = json.loads((out / "regression" / "results.json").read_text(), parse_constant=no_constant)
     assert not [v for v in all_values(results) if isinstance(v, str) and v.lower() in ("inf", "-inf", "nan")]
-    manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["input"]["sha256"] == hashlib.sha256(data.read_bytes()).hexdigest() == results["data"]["sha256"]
+    for manifest_path in (out / "manifest.json", out / "regression" / "manifest.json"):  # the build's and the study's
+        manifest = json.loads(manifest_path.read_text())
+        assert manifest["input"]["sha256"] == hashlib.sha256(data.read_bytes()).hexdigest() == results["data"]["sha256"]
 
 
 # --- True/False in a count is text -------------------------------------------------------------

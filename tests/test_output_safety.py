@@ -178,7 +178,7 @@ def test_an_unchanged_build_beside_a_user_file_deletes_nothing(previous, tmp):
     before = checksums(previous)
     done = cli("build", "--data", str(tmp / "d.csv"), "--out", str(previous))
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith(f"unchanged: {previous}")
+    assert done.stdout.splitlines()[1].startswith(f"unchanged: {previous}")
     assert checksums(previous) == before
 
 
@@ -233,7 +233,7 @@ def test_demo_replaces_its_own_demo_csv_which_reads_as_ordinary_data(tmp):
     assert done.returncode == 0, done.stderr
     expected = synthetic.generate(rows=2_000, seed=5).to_csv(index=False, lineterminator="\n").encode()
     assert claims.read_bytes() == expected  # the loader read it as data: the build ran on it
-    assert json.loads((tmp / "claims" / "results.json").read_text())["data"]["rows_read"] == 2_000
+    assert json.loads((tmp / "claims" / "regression" / "results.json").read_text())["data"]["rows_read"] == 2_000
 
 
 def test_a_demo_csv_is_recognised_by_content_not_name(tmp):
@@ -299,7 +299,7 @@ def test_build_restores_a_half_swapped_build_and_says_unchanged(previous, tmp):
     backup = _kill_between_renames(previous)
     done = cli("build", "--data", str(tmp / "d.csv"), "--out", str(previous))
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith(f"unchanged: {previous} already holds this build")
+    assert done.stdout.splitlines()[1].startswith(f"unchanged: {previous} already holds this build")
     assert checksums(previous) == before and not backup.exists()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -55,15 +56,35 @@ def test_every_rate_follows_from_the_confusion_matrix(results):
     assert e["baseline_accuracy"] == (cm["tn"] + cm["fp"]) / n
 
 
+def _files(folder):
+    """sha256 of every file under ``folder``, by relative path."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*") if p.is_file()}
+
+
 def test_outputs_and_manifest(real_build):
-    out = real_build.out
-    manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["input"]["sha256"] == json.loads((out / "results.json").read_text())["data"]["sha256"]
+    out = real_build.out  # the study's folder: DIR/regression
+    results = json.loads((out / "results.json").read_text())
+    manifest = json.loads((out / "manifest.json").read_text())  # the study's
+    assert manifest["input"]["sha256"] == results["data"]["sha256"]
+    assert manifest["rows"] == {"read": 19_382, "used": 19_084, "dropped": 298}
     assert manifest["seed"] == 42
-    assert {"load", "model", "figures"} <= set(manifest["timings_sec"])
-    files = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} - {"manifest.json"}
-    assert set(manifest["outputs"]) == files
+    assert {"model", "figures"} <= set(manifest["timings_sec"])
+    study_files = _files(out)
+    assert manifest["outputs"] == {name: sha for name, sha in study_files.items() if name != "manifest.json"}
     assert len(list((out / "figures").glob("*.png"))) == 7
+
+    build_dir = out.parent
+    build_manifest = json.loads((build_dir / "manifest.json").read_text())  # the build's: every file of DIR
+    assert build_manifest["written_by"]["tool"] == "reportgen" and build_manifest["layout"] == 2
+    assert build_manifest["input"]["sha256"] == results["data"]["sha256"]
+    assert build_manifest["seed"] == 42
+    assert {"load", "regression: model"} <= set(build_manifest["timings_sec"])
+    assert build_manifest["studies"]["regression"]["status"] == "analysed"
+    assert set(build_manifest["studies"]["regression"]["keys"]) == {"analysis", "render"}
+    build_files = _files(build_dir)
+    assert build_manifest["outputs"] == {name: sha for name, sha in build_files.items() if name != "manifest.json"}
+    assert "index.html" in build_manifest["outputs"]
+    assert {f"regression/{name}" for name in study_files} <= set(build_manifest["outputs"])  # the study's manifest too
 
 
 def test_two_runs_give_identical_numbers(real_data, results):

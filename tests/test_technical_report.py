@@ -18,6 +18,7 @@ from reportgen.formatters import fmt_int, fmt_pct, fmt_rate
 from reportgen.core.document import BulletList, Facts, Paragraph
 from reportgen.narrative.wording import STATUS_LABELS
 from reportgen.render.html import build_content, render_html, write_technical_html, write_technical_pdf
+from reportgen.studies import get
 from reportgen.studies.regression.technical import technical_report
 
 PAYLOAD = "<script>alert(1)</script> and {{ 7*7 }} in a transcription"
@@ -136,13 +137,14 @@ def injected(real_build, tmp_path_factory):
     results = dataclasses.replace(r, exploration=dataclasses.replace(r.exploration, examples=examples))
     folder = tmp_path_factory.mktemp("injected")
     shutil.copytree(real_build.out / "figures", folder / "figures")
-    report = build_content(results, Config(), "2025-01-01 00:00 UTC")
+    report = build_content(get("regression"), results, Config(), "2025-01-01 00:00 UTC")
     return write_technical_html(report, folder), write_technical_pdf(report, folder)
 
 
 def test_build_writes_both_files(real_build):
-    assert {"technical_report.html", "technical_report.pdf"} <= set(real_build.written)
-    assert all((real_build.out / name).stat().st_size > 0 for name in real_build.written)
+    written = real_build.report.study("regression").written
+    assert {"technical_report.html", "technical_report.pdf"} <= set(written)
+    assert all((real_build.out / name).stat().st_size > 0 for name in written)
 
 
 def test_html_shows_every_headline_number_as_displayed(results, page):
@@ -288,7 +290,7 @@ def test_importing_the_render_registry_stays_light():
 
 
 def test_html_renders_from_results_without_a_build(real_build, tmp_path):
-    report = build_content(real_build.results, Config(), "2025-01-01 00:00 UTC")
+    report = build_content(get("regression"), real_build.results, Config(), "2025-01-01 00:00 UTC")
     (tmp_path / "figures").mkdir()
     # with no figure files the HTML cannot embed them: render with links instead
     html = render_html(report, tmp_path, embed=False)

@@ -45,12 +45,12 @@ def test_two_changes_two_rebuilds_and_a_broken_file_keeps_the_last_good_build(tm
     )
     try:
         q = _lines(process)
-        assert "first build" in _next(q, "rebuilt")
+        assert _next(q, "rebuilt").rstrip().endswith(f"{out}: regression first build")
         for seed in (2, 3):
             write_csv(data, rows=1_500 + 100 * seed, seed=seed)
             line = _next(q, "rebuilt")
-            rows = json.loads((out / "results.json").read_text())["data"]["rows_used"]
-            assert "rows used" in line and line.rstrip().count("→") >= 1
+            rows = json.loads((out / "regression" / "results.json").read_text())["data"]["rows_used"]
+            assert f"{out}: regression rows used" in line and line.rstrip().count("→") >= 1
             assert f"{rows:,}" in line
         good = _snapshot(out)
         data.write_text("this is not,the claims file\n1,2\n")

@@ -54,5 +54,8 @@ def test_a_build_without_fork_writes_the_same_files(monkeypatch, tmp_path):
     forked = build(data, tmp_path / "forked", Config())
     monkeypatch.setattr(workers, "CAN_FORK", False)
     single = build(data, tmp_path / "single", Config())
-    assert single.written == forked.written
-    assert (tmp_path / "single" / "results.json").read_text() == (tmp_path / "forked" / "results.json").read_text()
+    assert single.study("regression").written == forked.study("regression").written
+    files = {p.relative_to(tmp_path / "forked").as_posix() for p in (tmp_path / "forked").rglob("*") if p.is_file()}
+    assert files == {p.relative_to(tmp_path / "single").as_posix() for p in (tmp_path / "single").rglob("*") if p.is_file()}
+    results = "regression/results.json"
+    assert (tmp_path / "single" / results).read_text() == (tmp_path / "forked" / results).read_text()
