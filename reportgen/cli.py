@@ -25,14 +25,73 @@ EXIT_OK, EXIT_UNEXPECTED, EXIT_BAD_INPUT = 0, 1, 2
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse whose usage errors read like every other bad input: ``error: ...``, exit 2."""
+    """argparse whose usage errors read like every other bad input: ``error: ...``, exit 2.
+
+    Flags are never abbreviated (``--dat`` is not taken for ``--data``: a
+    typo must not pass as another option), and a misspelt command or flag gets
+    a "did you mean".
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        kwargs.setdefault("formatter_class", _DefaultsFormatter)
+        super().__init__(*args, **kwargs)
+        self._given: list[str] = []
+
+    def parse_known_args(self, args=None, namespace=None):  # type: ignore[override]
+        self._given = list(sys.argv[1:] if args is None else args)  # for "did you mean" when a required flag is missing
+        return super().parse_known_args(args, namespace)
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise InputError(f"{message} (see '{self.prog} --help')")
+        raise InputError(f"{message}{_suggestion(message, self)} (see '{self.prog} --help')")
+
+
+class _DefaultsFormatter(argparse.HelpFormatter):
+    """Every option's help ends with its default, when it has one worth saying."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if action.default not in (None, False, argparse.SUPPRESS) and "default" not in text:
+            text += " (default: %(default)s)"
+        return text
+
+
+def _flags(parser: argparse.ArgumentParser) -> list[str]:
+    """Every flag of a parser and of its commands (the top level reports a command's unknown flags)."""
+    flags = []
+    for action in parser._actions:
+        flags += action.option_strings
+        if isinstance(action, argparse._SubParsersAction):
+            flags += [f for command in action.choices.values() for f in _flags(command)]
+    return list(dict.fromkeys(flags))
+
+
+def _suggestion(message: str, parser: _Parser) -> str:
+    """'; did you mean ...?' for the misspelt command or flag behind an argparse message, or ''."""
+    import difflib
+    import re
+
+    flags = _flags(parser)
+    if match := re.search(r"invalid choice: '([^']*)'", message):
+        given, known = [match.group(1)], [str(c) for a in parser._actions if a.choices for c in a.choices]
+    elif match := re.search(r"unrecognized arguments: (.*)", message):
+        given, known = [w.split("=")[0] for w in match.group(1).split() if w.startswith("-")], flags
+    elif "arguments are required" in message:  # argparse says so before it names the misspelt flag
+        given, known = [w.split("=")[0] for w in parser._given if w.startswith("--") and w.split("=")[0] not in flags], flags
+    else:
+        return ""
+    for word in given:
+        close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
+        if close:
+            return f"; did you mean '{close[0]}' for '{word}'?"
+    return ""
 
 
 def _parser() -> argparse.ArgumentParser:
+    from reportgen import __version__
+
     parser = _Parser(prog="reportgen", description="Statistical reports on the claims data: technical report, executive summary, results.")
+    parser.add_argument("--version", action="version", version=f"reportgen {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     build = sub.add_parser("build", help="run the whole pipeline and write every deliverable")
@@ -42,7 +101,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--force", action="store_true", help="rebuild everything even when the last build still holds")
 
     demo = sub.add_parser("demo", help="write a synthetic dataset with the real schema, then build from it")
-    demo.add_argument("--rows", type=_demo_rows, default=20_000, help="rows to generate (default 20000)")
+    demo.add_argument("--rows", type=_demo_rows, default=20_000, help="rows to generate")
     _add_build_options(demo, default_out="outputs/demo")
 
     email = sub.add_parser("email", help="mail the executive summary PDF of a finished build")
@@ -50,7 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     email.add_argument("--to", action="append", required=True, metavar="ADDR", help="one recipient address, or an audience name from the config (repeatable)")
     _add_study_option(email, "study whose summary to send (repeatable; default: every study in the build)")
     email.add_argument("--config", type=Path, help="a reportgen.toml with [delivery.audiences]")
-    email.add_argument("--smtp-host", default="localhost")
+    email.add_argument("--smtp-host", default="localhost", help="the mail server")
     email.add_argument("--smtp-port", type=int, help="default 25, 587 with --starttls; 465 means implicit TLS")
     email.add_argument("--starttls", action="store_true", help="upgrade the connection with STARTTLS (a login needs it, or port 465)")
     email.add_argument("--eml", type=Path, help="write the message to this file instead of sending")
@@ -58,7 +117,7 @@ def _parser() -> argparse.ArgumentParser:
 
     watch = sub.add_parser("watch", help="rebuild when the data file changes")
     watch.add_argument("--data", type=Path, required=True, help="the claims CSV")
-    watch.add_argument("--interval", type=float, default=1.0, help="seconds between polls (default 1)")
+    watch.add_argument("--interval", type=float, default=1.0, help="seconds between polls")
     _add_build_options(watch)
     watch.add_argument("--config", type=Path, help="a reportgen.toml")
 
@@ -76,9 +135,9 @@ def _add_study_option(cmd: argparse.ArgumentParser, help_text: str) -> None:
 
 def _add_build_options(cmd: argparse.ArgumentParser, default_out: str | None = None) -> None:
     """Options shared by build, demo and watch."""
-    cmd.add_argument("--out", type=Path, default=default_out, help="output folder (default outputs/<data stem>/)")
+    cmd.add_argument("--out", type=Path, default=default_out, help="output folder" + ("" if default_out else " (default: outputs/<data file stem>/)"))
     _add_study_option(cmd, "study to build (repeatable; default: the config's [project] studies, else all)")
-    cmd.add_argument("--audience", choices=("leadership", "technical"), help="tone of the executive summary (default leadership)")
+    cmd.add_argument("--audience", choices=("leadership", "technical"), help="tone of the executive summary (default: leadership, or the config's)")
     cmd.add_argument("--seed", type=int, help="random seed of the split and the demo data")
     cmd.add_argument("--quiet", action="store_true", help="print errors only")
 

@@ -102,3 +102,31 @@ def test_progress_names_each_stage_with_its_rows_only_on_a_terminal_and_never_wh
         assert set(progress.timings) == {"model"}  # timed whether or not anything is shown
     assert shown["tty"].startswith("model (14,313 rows)…") and shown["tty"].endswith("s\n")
     assert shown["pipe"] == "" and shown["quiet"] == ""
+
+
+def test_version_names_the_package_version():
+    from reportgen import __version__
+
+    done = run("--version")
+    assert (done.returncode, done.stdout) == (0, f"reportgen {__version__}\n")
+
+
+def test_a_misspelt_command_or_flag_gets_a_did_you_mean(tmp_path):
+    assert run("buidl").stderr.startswith("error: argument command: invalid choice: 'buidl'")
+    assert "did you mean 'build' for 'buidl'?" in run("buidl").stderr
+    forse = run("build", "--data", str(tmp_path / "x.csv"), "--forse")
+    assert forse.returncode == 2 and "error: unrecognized arguments: --forse; did you mean '--force' for '--forse'?" in forse.stderr
+
+
+def test_an_abbreviated_flag_is_not_taken_for_another():
+    done = run("build", "--dat", "claims.csv")  # argparse would otherwise read this as --data
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: the following arguments are required: --data; did you mean '--data' for '--dat'?")
+
+
+def test_every_option_with_a_default_says_it_in_the_help():
+    assert "(default: outputs/demo)" in run("demo", "--help").stdout
+    assert "(default: 20000)" in run("demo", "--help").stdout
+    assert "(default: localhost)" in run("email", "--help").stdout
+    assert "(default: outputs/<data file stem>/)" in run("build", "--help").stdout
+    assert "(default: None)" not in run("build", "--help").stdout
