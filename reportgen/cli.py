@@ -232,21 +232,30 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _say_built(report) -> None:
-    """What the build did, then a line a study: what happened to it and its headline numbers."""
+    """What the build did, then each study's answer in a sentence, its headline numbers below it."""
     if report.unchanged:
-        _say(f"unchanged: {report.out} already holds this build ({len(report.studies)} studies kept; --force rebuilds)")
+        count = len(report.studies)
+        _say(f"unchanged: {report.out} already holds this build ({count} {'study' if count == 1 else 'studies'} kept; --force rebuilds)")
         return
     _say(f"wrote {report.out}: index.html, manifest.json, and a folder a study")
     for outcome in report.studies:
-        _say(f"{outcome.id} ({outcome.status}): {_headline(outcome)}")
+        study = _study(outcome.id)
+        _say(f"{outcome.id} ({outcome.status}): {study.verdict(outcome.results)}")
+        _say(f"  {_headline(study, outcome.results)}")
 
 
-def _headline(outcome) -> str:
-    """A study's headline figures in one line."""
-    from reportgen.formatters import fmt_value
+def _study(study_id: str):
+    """The study object of an id (the registry imports nothing heavy)."""
     from reportgen.studies import get
 
-    return ", ".join(f"{label} {fmt_value(value, kind)}" for label, kind, value in get(outcome.id).headline(outcome.results))
+    return get(study_id)
+
+
+def _headline(study, results) -> str:
+    """A study's headline figures in one line."""
+    from reportgen.formatters import fmt_value
+
+    return ", ".join(f"{label} {fmt_value(value, kind)}" for label, kind, value in study.headline(results))
 
 
 def _demo(args: argparse.Namespace) -> int:
