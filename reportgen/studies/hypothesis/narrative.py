@@ -97,10 +97,9 @@ def plain_gap(r: HypothesisResults) -> str:
     """The overall difference, for a leader: typical values of both groups."""
     o = r.overall
     focal, reference = group_words(r.by, r.focal), group_words(r.by, r.reference)
-    up = o.welch.difference > 0
     return (
-        f"Across all videos, {focal} get {more_or_fewer(r.measure, up)}. A typical video by {focal} has "
-        f"{fmt_measure(o.focal.median)} {plain_name(r.measure)}, against {fmt_measure(o.reference.median)} for {reference}."
+        f"Across all videos, {focal} get {more_or_fewer(r.measure, o.welch.difference > 0)}. A typical one gets "
+        f"{fmt_measure(o.focal.median)}. For {reference}, it is {fmt_measure(o.reference.median)}."
     )
 
 
@@ -112,17 +111,17 @@ def plain_chance(r: HypothesisResults) -> str:
 
 
 def plain_strata(r: HypothesisResults) -> list[str]:
-    """One sentence a stratum: the two groups' typical values inside it, and whether they differ."""
+    """One short pair of sentences a stratum: whether the groups differ inside it, and their typical values."""
     out = []
-    focal, reference = group_words(r.by, r.focal), group_words(r.by, r.reference)
+    focal = group_words(r.by, r.focal)
     for s in r.tested_strata():
         c = s.comparison
         where = f"Among {stratum_words(r.stratify, s.level)}"
         if c.welch.p_value >= r.alpha:
-            gap = f"{focal} and {reference} get about the same {plain_name(r.measure)}"
+            gap = f"the two groups get about the same {plain_name(r.measure)}"
         else:
             gap = f"{focal} get {more_or_fewer(r.measure, c.welch.difference > 0)}"
-        out.append(f"{where}, {gap} (a typical video: {fmt_measure(c.focal.median)} against {fmt_measure(c.reference.median)}).")
+        out.append(f"{where}, {gap}. Typical videos get {fmt_measure(c.focal.median)} and {fmt_measure(c.reference.median)}.")
     return out
 
 
@@ -132,10 +131,11 @@ def plain_mix(r: HypothesisResults) -> str:
     high = max(r.strata, key=lambda s: s.median)
     focal, reference = group_words(r.by, r.focal), group_words(r.by, r.reference)
     kind = stratum_words(r.stratify, low.level)
+    far = "far " if high.median > 0 and low.median < high.median / 2 else ""
     return (
-        f"{fmt_pct(low.focal_share, 0)} of videos by {focal} are {kind}, against {fmt_pct(low.reference_share, 0)} for {reference}. "
-        f"A typical one of the {kind} has {fmt_measure(low.median)} {plain_name(r.measure)}; one of the "
-        f"{stratum_words(r.stratify, high.level)} has {fmt_measure(high.median)}."
+        f"{fmt_pct(low.focal_share, 0)} of videos by {focal} are {kind}. For {reference}, it is {fmt_pct(low.reference_share, 0)}. "
+        f"{kind.capitalize()} get {far}{more_or_fewer(r.measure, False)}: {fmt_measure(low.median)} for a typical one, "
+        f"against {fmt_measure(high.median)} for {stratum_words(r.stratify, high.level)}."
     )
 
 

@@ -49,7 +49,7 @@ def _lead_overview(r: HypothesisResults) -> list[Block]:
     focal, reference = group_words(r.by, r.focal), group_words(r.by, r.reference)
     kinds = " and ".join(stratum_words(r.stratify, s.level) for s in r.strata)
     blocks = [
-        Block(f"We were asked: do videos by {focal} get a different number of {plain_name(r.measure)} than videos by {reference}?"),
+        Block(f"We were asked: do {focal} get more or fewer {plain_name(r.measure)} than {reference}?"),
         Block(f"We looked at {fmt_int(r.rows.used)} videos. We also compared {kinds} on their own, to compare like with like."),
     ]
     if _dropped(r):
