@@ -374,7 +374,7 @@ def test_every_number_in_every_document_is_in_results_json(real, tmp_path):
 
 
 def test_key_numbers_are_shown_as_results_json_holds_them(real):
-    folder, r = real
+    folder, _ = real
     results = json.loads((folder / "results.json").read_text())
     o = results["overall"]
     html = (folder / "technical_report.html").read_text()

@@ -166,7 +166,7 @@ def summarise(values: np.ndarray, label: str) -> GroupSummary:
     x = np.asarray(values, dtype=float)
     pct = np.percentile(x, PERCENTILES)
     sd = float(x.std(ddof=1)) if len(x) > 1 else float("nan")
-    return GroupSummary(label, int(len(x)), float(x.mean()), sd, float(pct[50]), float(pct[25]), float(pct[75]), float(pct[75] - pct[25]), tuple(float(v) for v in pct))
+    return GroupSummary(label, len(x), float(x.mean()), sd, float(pct[50]), float(pct[25]), float(pct[75]), float(pct[75] - pct[25]), tuple(float(v) for v in pct))
 
 
 def brown_forsythe(a: np.ndarray, b: np.ndarray) -> VarianceCheck:

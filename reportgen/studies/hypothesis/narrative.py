@@ -24,6 +24,19 @@ from reportgen.studies.hypothesis.wording import (
     stratum_words,
 )
 
+__all__ = [
+    "finding_technical",
+    "mix_sentence",
+    "plain_chance",
+    "plain_finding",
+    "plain_gap",
+    "plain_mix",
+    "plain_strata",
+    "verdict",
+    "welch_sentence",
+    "within_sentence",
+]
+
 
 def welch_sentence(r: HypothesisResults, c: TwoGroupComparison, where: str = "") -> str:
     """The easystats-style sentence of one comparison: direction, significance and size, then the numbers."""
@@ -141,7 +154,7 @@ def plain_mix(r: HypothesisResults) -> str:
 
 def plain_finding(r: HypothesisResults) -> str:
     """What the check means, for a leader; never that the group itself causes the gap."""
-    strat, by = plain_name(r.stratify), plain_name(r.by)
+    by = plain_name(r.by)
     return {
         "none": f"There is no clear gap, overall or within each kind of video. {by.capitalize()} makes no clear difference here.",
         "hidden": "The overall numbers hide a gap that shows up within one kind of video. Look at each kind on its own.",
@@ -171,16 +184,3 @@ def verdict(r: HypothesisResults) -> str:
     }
     return tail[r.finding]
 
-
-__all__ = [
-    "finding_technical",
-    "mix_sentence",
-    "plain_chance",
-    "plain_finding",
-    "plain_gap",
-    "plain_mix",
-    "plain_strata",
-    "verdict",
-    "welch_sentence",
-    "within_sentence",
-]

@@ -198,7 +198,7 @@ def _confounding(r: HypothesisResults, figures: dict) -> Section:
         mix_rows,
         numeric=(1, 2, 3, 4, 5),
     )
-    rows, status = [], []
+    rows = []
     for s in r.strata:
         c = s.comparison
         if c is None:
