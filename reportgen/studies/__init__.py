@@ -24,6 +24,7 @@ __all__ = ["BUILT_IN", "available", "chosen", "get", "register", "unregister"]
 #: Study id -> "module:attribute" of its study object, in the order a project runs them.
 BUILT_IN: dict[str, str] = {
     "exploration": "reportgen.studies.exploration.study:STUDY",
+    "hypothesis": "reportgen.studies.hypothesis.study:STUDY",
     "regression": "reportgen.studies.regression.study:STUDY",
 }
 

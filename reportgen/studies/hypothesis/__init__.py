@@ -1,0 +1,1 @@
+"""The hypothesis study: do two groups of videos (verified and unverified authors) differ in a measure (views)?"""

@@ -1,0 +1,69 @@
+"""How the hypothesis study says its numbers and groups, the same in the report, the summary and the verdict."""
+
+from __future__ import annotations
+
+from reportgen.formatters import fmt_num, fmt_p, plain_name
+
+#: Cohen's conventional bands of a standardised difference |g|, with a word a leader understands.
+_SIZES = ((0.2, "negligible"), (0.5, "small"), (0.8, "medium"))
+
+#: A group as a reader says it: (column, level) -> words.
+_GROUPS = {
+    ("verified_status", "verified"): "verified accounts",
+    ("verified_status", "not verified"): "unverified accounts",
+    ("claim_status", "claim"): "claim videos",
+    ("claim_status", "opinion"): "opinion videos",
+}
+#: A stratum as a reader says it, after "among".
+_STRATA = {
+    ("claim_status", "claim"): "claim videos",
+    ("claim_status", "opinion"): "opinion videos",
+    ("verified_status", "verified"): "videos by verified accounts",
+    ("verified_status", "not verified"): "videos by unverified accounts",
+    ("author_ban_status", "active"): "videos by active authors",
+    ("author_ban_status", "under review"): "videos by authors under review",
+    ("author_ban_status", "banned"): "videos by banned authors",
+}
+
+
+def size_word(g: float) -> str:
+    """Cohen's band of |g|: negligible, small, medium or large."""
+    return next((word for limit, word in _SIZES if abs(g) < limit), "large")
+
+
+def group_words(column: str, level: str) -> str:
+    """'verified accounts' for (verified_status, verified)."""
+    return _GROUPS.get((column, level), f"{plain_name(column)} {level}")
+
+
+def stratum_words(column: str, level: str) -> str:
+    """'opinion videos' for (claim_status, opinion): what follows "among"."""
+    return _STRATA.get((column, level), f"videos with {plain_name(column)} {level}")
+
+
+def fmt_measure(x: float) -> str:
+    """A value of the measure (or a difference of it): whole numbers from 100 up, one decimal below."""
+    return fmt_num(x, 0 if abs(x) >= 100 else 1)
+
+
+def fmt_stat(x: float) -> str:
+    """A test statistic or a standardised effect: two decimals."""
+    return fmt_num(x, 2)
+
+
+def fmt_range(low: float, high: float, fmt=fmt_stat) -> str:
+    """An interval as 'low to high' (a dash would read as a minus sign next to negative values)."""
+    return f"{fmt(low)} to {fmt(high)}"
+
+
+def p_text(p: float) -> str:
+    """'p < 0.001' or 'p = 0.811'."""
+    shown = fmt_p(p)
+    return f"p {shown[0]} {shown[1:]}" if shown.startswith("<") else f"p = {shown}"
+
+
+def more_or_fewer(measure: str, up: bool) -> str:
+    """'more views' / 'fewer views' (for video length: 'longer videos' / 'shorter videos')."""
+    if measure == "video_duration_sec":
+        return "longer videos" if up else "shorter videos"
+    return f"{'more' if up else 'fewer'} {plain_name(measure)}"
