@@ -120,6 +120,7 @@ class Term:
     or_per_sd: float | None = None
     or_per_sd_ci_low: float | None = None
     or_per_sd_ci_high: float | None = None
+    p_holm: float | None = None  # Holm-adjusted over the model's non-intercept terms
 
     @property
     def comparable_or(self) -> float | None:
