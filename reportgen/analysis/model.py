@@ -102,7 +102,7 @@ def holm(terms: tuple[Term, ...]) -> tuple[Term, ...]:
     running = 0.0
     for rank, (p, i) in enumerate(slopes):
         running = max(running, min(1.0, (len(slopes) - rank) * p))
-        adjusted[i] = round(running, 12)
+        adjusted[i] = running
     return tuple(dataclasses.replace(t, p_holm=adjusted[i]) if i in adjusted else t for i, t in enumerate(terms))
 
 
