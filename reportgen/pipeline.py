@@ -34,6 +34,7 @@ def analyse(dataset: Dataset, config: Config, progress: Progress | None = None) 
     from reportgen.analysis.method_note import compare_methods
     from reportgen.analysis.model import fit_classifier, fit_inference
     from reportgen.analysis.split import split_data
+    from reportgen.analysis.value import model_value
 
     progress = progress or Progress(quiet=True)
     m, rows = config.model, dataset.summary.rows_used
@@ -66,9 +67,12 @@ def analyse(dataset: Dataset, config: Config, progress: Progress | None = None) 
         test = split.test[list(spec.features)].astype({c: str for c in spec.categorical})
         scores = classifier.predict_proba(test)[:, 1]
         evaluation = evaluate(split.y_test, scores, m.threshold)
+        value = model_value(split, spec, X_train, scores, config)
     with progress.stage("method note", rows):
         method_comparison = compare_methods(modelled, split, spec, scores, evaluation, config)
-    return AnalysisResults(dataset.summary, exploration, assumptions, model, evaluation, method_comparison=method_comparison)
+    return AnalysisResults(
+        dataset.summary, exploration, assumptions, model, evaluation, method_comparison=method_comparison, model_value=value
+    )
 
 
 def analyse_file(path: Path | str, config: Config, progress: Progress | None = None, sha256: str | None = None) -> AnalysisResults:

@@ -120,6 +120,7 @@ class Term:
     or_per_sd: float | None = None
     or_per_sd_ci_low: float | None = None
     or_per_sd_ci_high: float | None = None
+    p_holm: float | None = None  # Holm-adjusted over the model's non-intercept terms
 
     @property
     def comparable_or(self) -> float | None:
@@ -214,6 +215,7 @@ class AnalysisResults:
     figures: tuple[FigureInfo, ...] = field(default=())
     previous: BuildComparison | None = None  # set when the output folder held an earlier build
     method_comparison: MethodComparison | None = None
+    model_value: ModelValue | None = None  # intervals, cross-validation, the one-column baseline (issue 16)
 
     def to_json(self) -> dict[str, Any]:
         """The ``results.json`` document (SPEC.md, schema_version 1)."""
@@ -231,6 +233,7 @@ class AnalysisResults:
             "box_tidwell_p": dict(self.assumptions.box_tidwell_p),
             "previous": dataclasses.asdict(self.previous) if self.previous else None,
             "method_comparison": dataclasses.asdict(self.method_comparison) if self.method_comparison else None,
+            "model_value": dataclasses.asdict(self.model_value) if self.model_value else None,
         }
 
     @classmethod
@@ -252,6 +255,7 @@ class AnalysisResults:
             figures=from_plain(tuple[FigureInfo, ...], doc["figures"]),
             previous=from_plain(BuildComparison | None, doc.get("previous")),
             method_comparison=from_plain(MethodComparison | None, doc.get("method_comparison")),
+            model_value=from_plain(ModelValue | None, doc.get("model_value")),
         )
 
 
@@ -310,3 +314,61 @@ class MethodComparison:
     test_copies: int  # test rows whose source row is also in the training rows
     test_positive_copies: int
     seed: int
+
+
+@dataclass(frozen=True)
+class MetricInterval:
+    """A test-set metric with its stratified percentile-bootstrap 95 % interval (``stats.intervals``)."""
+
+    metric: str
+    estimate: float
+    low: float
+    high: float
+    level: float
+    resamples: int
+
+
+@dataclass(frozen=True)
+class ThresholdRow:
+    """What one cut-off on the classifier's score does on the test set."""
+
+    threshold: float
+    share_flagged: float
+    precision: float
+    recall: float
+
+
+@dataclass(frozen=True)
+class ModelValue:
+    """What the model is worth: uncertainty of its test metrics, and what it adds over one column.
+
+    ``baseline_features``: the predictor(s) of the baseline model (claim status
+    alone). ``lr_*``: likelihood-ratio test of the full inference model against
+    that baseline, both fitted on the training rows (the joint test of the
+    predictors the baseline lacks). ``cv_roc_auc``: ROC AUC of the same
+    prediction pipeline, out of fold, on the training rows only.
+    ``mean_score``: the classifier's average test score, beside the real
+    positive share; with class weights the score is not a probability.
+    """
+
+    intervals: tuple[MetricInterval, ...]
+    cv_folds: int
+    cv_roc_auc: tuple[float, ...]
+    cv_roc_auc_mean: float | None
+    cv_roc_auc_sd: float | None
+    baseline_features: tuple[str, ...]
+    baseline_roc_auc: float | None
+    baseline_roc_auc_low: float | None
+    baseline_roc_auc_high: float | None
+    added_features: tuple[str, ...]
+    lr_statistic: float | None
+    lr_df: int
+    lr_p_value: float | None
+    mean_score: float
+    train_positive_share: float
+    thresholds: tuple[ThresholdRow, ...]
+    seed: int
+
+    def interval(self, metric: str) -> MetricInterval | None:
+        """The interval of ``metric`` ("roc_auc", "f1", ...), if computed."""
+        return next((i for i in self.intervals if i.metric == metric), None)

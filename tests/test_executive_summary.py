@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from reportgen.config import Config
-from reportgen.formatters import fmt_ci, fmt_int, fmt_num, fmt_or, fmt_p, fmt_pct, fmt_rate, fmt_value, in_words
+from reportgen.formatters import fmt_ci, fmt_int, fmt_num, fmt_or, fmt_p, fmt_pct, fmt_rate, fmt_value
+from reportgen.narrative.wording import in_words, odds_range_words
 from reportgen.resources import assets_dir, templates_dir
 
 SECTIONS = ("OVERVIEW", "PROJECT STATUS", "KEY INSIGHTS", "NEXT STEPS")
@@ -105,6 +106,21 @@ def allowed_numbers(results: dict) -> set[str]:
     for t in m["terms"]:
         shown += [fmt_or(t[k]) for k in ("odds_ratio", "or_ci_low", "or_ci_high", "or_per_sd", "or_per_sd_ci_low", "or_per_sd_ci_high") if t.get(k) is not None]
         shown.append(fmt_p(t["p_value"]))
+        if t.get("p_holm") is not None:
+            shown.append(fmt_p(t["p_holm"]))
+        low, high = (t["or_per_sd_ci_low"], t["or_per_sd_ci_high"]) if t.get("or_per_sd") is not None else (t["or_ci_low"], t["or_ci_high"])
+        shown.append(odds_range_words(low, high))
+    shown += [in_words(1 - e["specificity"])]
+    shown += [fmt_num(r, 2) for *_, r in results["collinearity"]["high_pairs"]]
+    v = results.get("model_value")
+    if v:
+        for i in v["intervals"]:
+            shown += [fmt_pct(i["low"]), fmt_pct(i["high"]), fmt_rate(i["low"]), fmt_rate(i["high"])]
+        shown += [fmt_rate(x) for x in (v["baseline_roc_auc"], v["baseline_roc_auc_low"], v["baseline_roc_auc_high"], v["cv_roc_auc_mean"], v["cv_roc_auc_sd"]) if x is not None]
+        shown += [str(v["cv_folds"]), str(v["lr_df"]), fmt_pct(v["mean_score"]), fmt_pct(v["train_positive_share"])]
+        if v["lr_p_value"] is not None:
+            shown += [fmt_num(v["lr_statistic"]), fmt_p(v["lr_p_value"])]
+        shown += [fmt_pct(t[k]) for t in v["thresholds"] for k in ("precision", "recall") if t["share_flagged"] > 0]
     for c in (results.get("previous") or {}).get("changes", []):
         shown += [fmt_value(c["before"], c["kind"]), fmt_value(c["after"], c["kind"])]
     return set().union(*(numbers(s) for s in shown))

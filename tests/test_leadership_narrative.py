@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from reportgen.config import Config
-from reportgen.formatters import fmt_ci, fmt_or, fmt_pct, in_words
+from reportgen.formatters import fmt_ci, fmt_or, fmt_pct
+from reportgen.narrative.wording import discrimination_word, in_words, odds_range_words
 from reportgen.core.summary import SECTION_TITLES
 from reportgen.studies.regression.summary import build_summary, summary_html, summary_text
 
@@ -139,9 +140,9 @@ def test_the_weak_model_is_called_weak_and_a_strong_one_is_not(real_build):
     assert "weak" not in limitation(strong)
     backlog = lambda res: next(b.text for b in build_summary(res, Config()).section("next").blocks if b.lead == "For the backlog:")  # noqa: E731
     assert "risky" in backlog(r) and "fairly safe" in backlog(strong)
-    assert in_words(0.95) in backlog(strong)
+    assert in_words(1 - 0.95) in backlog(strong)  # the false-positive share moves down the queue, not the specificity
     fair = dataclasses.replace(r, evaluation=dataclasses.replace(r.evaluation, roc_auc=0.75))
-    assert "only fair" in limitation(fair) and "weak" not in limitation(fair)
+    assert discrimination_word(0.75) in limitation(fair) and "weak" not in limitation(fair)  # one verbal scale everywhere
 
 
 # --- technical tone -------------------------------------------------------------
@@ -168,9 +169,18 @@ def test_insights_are_ranked_by_comparable_effects_not_raw_coefficients(real_bui
     by_coef = sorted((t for t in model.terms if t.kind != "intercept"), key=lambda t: -abs(t.coef))
     assert [t.term for t in ranked[:3]] != [t.term for t in by_coef[:3]]  # the data tell the two orders apart
     bullets = [b for b in build_summary(real_build.results, Config(), audience).section("insights").blocks if b.bullet]
-    shown = [f"×{fmt_or(t.comparable_or)}" if audience == "leadership" else f"OR {fmt_or(t.comparable_or)} " for t in ranked[: len(bullets)]]
+    if audience == "leadership":
+        # Only clear effects that lean on no correlated partner are insights, in rank order, read from their interval.
+        from reportgen.studies.regression.reliability import fragile_effects
+
+        fragile = fragile_effects(real_build.results)
+        insights = [t for t in ranked if not (t.comparable_ci[0] <= 1 <= t.comparable_ci[1]) and t.term not in fragile]
+        shown = [odds_range_words(*t.comparable_ci) for t in insights[: len(bullets)]]
+        assert len(bullets) >= 1
+    else:
+        shown = [f"OR {fmt_or(t.comparable_or)} " for t in ranked[: len(bullets)]]
+        assert len(bullets) >= 2
     assert all(s in b.text for s, b in zip(shown, bullets))
-    assert len(bullets) >= 2
 
 
 def test_ranked_effects_use_odds_ratio_per_sd_for_continuous_terms(real_build):

@@ -46,7 +46,7 @@ def fit_inference(split: Split, spec: DesignSpec, X_train: np.ndarray, config: C
     if fit.result is None:
         raise InputError("the logistic regression could not be fitted: " + "; ".join(fit.warnings), column=config.model.target)
     beta, cov = np.asarray(fit.result.params), np.asarray(fit.result.cov_params())
-    terms = _terms(spec, names, beta, cov)
+    terms = holm(_terms(spec, names, beta, cov))
     m = config.model
     return ModelFit(
         target=m.target,
@@ -84,6 +84,26 @@ def _terms(spec: DesignSpec, names: list[str], beta: np.ndarray, cov: np.ndarray
     return tuple(
         _term(name, spec, raw[j], se[j], p[j], beta[j], std_se[j]) for j, name in enumerate(names)
     )
+
+
+def holm(terms: tuple[Term, ...]) -> tuple[Term, ...]:
+    """The terms with Holm-adjusted p-values over every non-intercept term (the intercept keeps None).
+
+    Examples
+    --------
+    >>> t = lambda n, p: Term(n, "continuous", 0, 1, p, 0, 0, 1, 1, 1)
+    >>> [x.p_holm for x in holm((t("a", 0.01), t("b", 0.04), t("c", 0.03)))]
+    [0.03, 0.06, 0.06]
+    """
+    import dataclasses
+
+    slopes = sorted((t.p_value, i) for i, t in enumerate(terms) if t.kind != "intercept")
+    adjusted: dict[int, float] = {}
+    running = 0.0
+    for rank, (p, i) in enumerate(slopes):
+        running = max(running, min(1.0, (len(slopes) - rank) * p))
+        adjusted[i] = running
+    return tuple(dataclasses.replace(t, p_holm=adjusted[i]) if i in adjusted else t for i, t in enumerate(terms))
 
 
 def _term(name: str, spec: DesignSpec, coef: float, se: float, p: float, std_coef: float, std_se: float) -> Term:

@@ -74,8 +74,8 @@ class RegressionStudy:
 
     def verdict(self, results: AnalysisResults) -> str:
         """How well the model tells the positive class, and what its flags are worth."""
-        from reportgen.formatters import fmt_rate, in_words
-        from reportgen.narrative.wording import discrimination_word
+        from reportgen.formatters import fmt_rate
+        from reportgen.narrative.wording import discrimination_word, in_words
 
         e, positive = results.evaluation, results.model.positive_class
         return (

@@ -38,15 +38,20 @@ from reportgen.formatters import (
     plain_name,
     term_label,
 )
-from reportgen.narrative.wording import in_words, join_words
+from reportgen.narrative.wording import capital, discrimination_word, in_words, join_words, odds_range_words
 from reportgen.results import AnalysisResults, Term
+from reportgen.studies.regression.reliability import fragile_effects, model_problems, nonlinear_effects
 
 __all__ = ["build_summary", "summary_html", "summary_text"]
 
 #: An odds ratio at least this far from 1 (either way) reads as "far", then as plain, else "a little".
 _STRONG, _CLEAR = math.log(2.0), math.log(1.25)
-#: ROC AUC bands for the plain verdict on the model (a convention, not a test).
-_WEAK_BELOW, _FAIR_BELOW = 0.7, 0.8
+#: Below this ROC AUC the model is too weak to sort reports alone (the "weak" band of ``discrimination_word``).
+_WEAK_BELOW = 0.7
+#: A gain in ROC AUC over claim status alone below this reads as "little".
+_LITTLE_AUC = 0.02
+#: A cut-off "helps" when its precision beats the configured one's by this much.
+_BETTER_PRECISION = 0.05
 #: Below this share of the positive class, "rare" is the honest word.
 _RARE_BELOW = 0.2
 _FIGURE = "confusion_matrix.png"
@@ -122,16 +127,54 @@ class _Facts:
     def __init__(self, r: AnalysisResults, config: Config) -> None:
         self.r, self.config = r, config
         self.e, self.m, self.d = r.evaluation, r.model, r.data
+        self.v = r.model_value
         self.pos = r.model.positive_class
         self.neg = next((k for k in r.exploration.class_balance if k != self.pos), "other")
         self.prevalence = r.exploration.class_shares.get(self.pos, 0.0)
         self.effects = r.model.ranked_effects()
+        self.word = discrimination_word(r.evaluation.roc_auc)
         self.weak = r.evaluation.roc_auc < _WEAK_BELOW
+        self.problems = model_problems(r)
+        self.fragile = fragile_effects(r)
+        self.nonlinear = nonlinear_effects(r, config.checks.alpha)
+
+    @property
+    def reliable(self) -> bool:
+        """No failed check stops the effects from being findings."""
+        return not self.problems
 
     def matters(self, t: Term) -> bool:
         """The 95 % interval of the comparable odds ratio leaves out 1."""
         low, high = t.comparable_ci
         return not (low <= 1.0 <= high)
+
+    def insight(self, t: Term) -> bool:
+        """An effect the leadership page may present: clear, from a reliable fit, not leaning on a correlated partner."""
+        return self.reliable and self.matters(t) and t.term not in self.fragile
+
+    def interval(self, metric: str) -> str:
+        """' (95% CI a–b)' of a test metric as percentages, or nothing when not computed."""
+        i = self.v.interval(metric) if self.v else None
+        if i is None:
+            return ""
+        shown = fmt_rate if metric in ("roc_auc", "average_precision") else fmt_pct
+        return f" (95% CI {shown(i.low)}–{shown(i.high)})"
+
+    def adds(self) -> str | None:
+        """'nothing we can measure', 'little' or 'something': what the other predictors add over claim status alone."""
+        v = self.v
+        if v is None or v.baseline_roc_auc is None or v.lr_p_value is None:
+            return None
+        if v.lr_p_value >= self.config.checks.alpha:
+            return "nothing we can measure"
+        return "little" if self.e.roc_auc - v.baseline_roc_auc < _LITTLE_AUC else "something"
+
+    def threshold_helps(self) -> bool:
+        """Some other cut-off of the table flags fewer videos at a clearly better precision."""
+        if self.v is None:
+            return True
+        e = self.e
+        return any(row.precision >= e.precision + _BETTER_PRECISION and row.recall > 0 for row in self.v.thresholds)
 
 
 def _how_much(odds_ratio: float) -> str:
@@ -145,6 +188,14 @@ def _label(f: _Facts, t: Term) -> str:
     """A term as the technical reader reads it, with 'per SD' where it applies."""
     label = term_label(t.term, f.m.reference_levels)
     return label + (" per SD" if t.kind == "continuous" else "")
+
+
+def _lead_name(f: _Facts, t: Term) -> str:
+    """A term as a plain reader says it."""
+    if t.kind == "continuous":
+        return "Longer videos" if t.term.endswith("_sec") else "More " + plain_name(t.term)
+    column, level = t.term[:-1].split("[", 1)
+    return f"{level.capitalize()} vs {f.m.reference_levels.get(column, 'the rest')} ({plain_name(column)})"
 
 
 # --- leadership: plain words -------------------------------------------------
@@ -188,45 +239,75 @@ def _lead_status(f: _Facts) -> list[Block]:
     e = f.e
     found = "finds" if e.recall >= 0.5 else "finds only"
     right = "less often" if e.accuracy < e.baseline_accuracy else "more often"
-    return _since_last(f, _LEAD_CHANGES) + [
+    blocks = _since_last(f, _LEAD_CHANGES) + [
         Block(f"The model is built. We tested it on {fmt_int(f.m.n_test)} videos it had not seen."),
         Block(f"It {found} {in_words(e.recall)} {f.pos} authors ({fmt_pct(e.recall)}).", bullet=True),
-        Block(f"{in_words(e.precision).capitalize()} videos it flags is really from a {f.pos} author ({fmt_pct(e.precision)}).", bullet=True),
+        Block(f"{capital(in_words(e.precision))} videos it flags is really from a {f.pos} author ({fmt_pct(e.precision)}).", bullet=True),
+    ]
+    adds = f.adds()
+    if adds is not None and f.v is not None:
+        blocks.append(
+            Block(
+                f"A model that only knows if a video is a claim or an opinion ranks videos almost as well "
+                f"(a score of {fmt_rate(f.v.baseline_roc_auc)} against {fmt_rate(e.roc_auc)}, where a coin toss scores one half). "
+                f"The other facts add {adds}.",
+                bullet=True,
+            )
+            if adds != "something"
+            else Block(
+                f"The other facts add to what claim or opinion alone tells us (a ranking score of {fmt_rate(e.roc_auc)} "
+                f"against {fmt_rate(f.v.baseline_roc_auc)}, where a coin toss scores one half).",
+                bullet=True,
+            )
+        )
+    blocks.append(
         Block(
             f"It is right on {fmt_pct(e.accuracy)} of videos, {right} than calling every author {f.neg} "
             f"({fmt_pct(e.baseline_accuracy)}).",
             bullet=True,
             optional=True,
-        ),
-    ]
+        )
+    )
+    return blocks
 
 
 def _lead_insights(f: _Facts) -> list[Block]:
-    shown = f.effects[:3]
-    blocks = [Block(f"What goes with a {f.pos} author, strongest first:")]
+    if not f.reliable:
+        return [
+            Block("We cannot yet say which facts go with a " + f.pos + " author. A check on the model failed:"),
+            *(Block(capital(p.plain) + ".", bullet=True) for p in f.problems),
+            Block("So this page draws no lesson from any single fact."),
+        ]
+    shown = [t for t in f.effects if f.insight(t)][:3]
+    blocks = [Block(f"What goes with a {f.pos} author, strongest first, other facts held the same:" if shown else f"No single fact clearly goes with a {f.pos} author.")]
     for i, t in enumerate(shown):
-        odds = t.comparable_or
-        if t.kind == "continuous":
-            what = f"{_how_much(odds)} likely from a {f.pos} author (odds ×{fmt_or(odds)} for each typical rise)."
-            lead = ("Longer videos" if t.term.endswith("_sec") else "More " + plain_name(t.term)) + ":"
-        else:
-            column, level = t.term[:-1].split("[", 1)
-            ref = f.m.reference_levels.get(column, "the rest")
-            what = f"{_how_much(odds)} likely from a {f.pos} author (odds ×{fmt_or(odds)})."
-            lead = f"{level.capitalize()} vs {ref} ({plain_name(column)}):"
-        if not f.matters(t):
-            what += " This may be chance."
-        blocks.append(Block(what, lead=lead, bullet=True, optional=i >= 2))
+        low, high = t.comparable_ci
+        rise = " for each typical rise" if t.kind == "continuous" else ""
+        what = f"{_how_much(t.comparable_or)} likely from a {f.pos} author ({odds_range_words(low, high)}{rise})."
+        if t.term in f.nonlinear:
+            what += " The effect is not the same at every level."
+        blocks.append(Block(what, lead=_lead_name(f, t) + ":", bullet=True, optional=i >= 2))
+    leaning = [t for t in f.effects if f.matters(t) and t.term in f.fragile]
+    if leaning:
+        names = join_words([plain_name(t.term) for t in leaning])
+        blocks.append(Block(f"{capital(names)} seem to matter, but only next to a closely linked fact, so we do not count them.", optional=True))
     unclear = [plain_name(t.term.split("[", 1)[0]) for t in f.effects if not f.matters(t)]
     unclear = list(dict.fromkeys(unclear))
     if unclear:
-        blocks.append(Block(f"{join_words(unclear).capitalize()} made no clear difference.", optional=True))
+        blocks.append(Block(f"{capital(join_words(unclear))} made no clear difference.", optional=True))
     return blocks
 
 
 def _lead_next(f: _Facts) -> list[Block]:
     e = f.e
-    top = f.effects[0] if f.effects else None
+    if not f.reliable:
+        problem = f.problems[0].plain
+        return [
+            Block(f"Do not use this model to sort reports, and do not act on its effects. First fix this: {problem}.", lead="Recommendation:"),
+            Block(f"The model is {f.word}. A failed check means its effects may not hold on new videos.", lead="Limitation:"),
+            Block("The data team will review this page before it goes further.", optional=True),
+        ]
+    top = next((t for t in f.effects if f.insight(t)), None)
     hint = "."
     if top is not None and top.kind == "category":
         column, level = top.term[:-1].split("[", 1)
@@ -236,18 +317,18 @@ def _lead_next(f: _Facts) -> list[Block]:
         recommend = "Do not use this model alone to sort reports. Next, build the tool that tells claims from opinions" + hint
     else:
         recommend = "Try the model as one signal when sorting reports, with people checking what it flags."
-    verdict = "weak" if f.weak else "only fair" if e.roc_auc < _FAIR_BELOW else "fairly strong, but not perfect"
     if e.precision >= 0.5:
         why = f"It still misses some {f.pos} authors and flags some others; check it again when new data come in."
     elif f.prevalence < _RARE_BELOW:
         why = f"{f.pos.capitalize()} authors are rare ({in_words(f.prevalence, 100)} videos), so most of the videos it flags are not theirs."
     else:
         why = f"Most of the videos it flags are not from {f.pos} authors."
-    limit = f"The model is {verdict}. {why}"
-    few = e.specificity >= 0.9
+    limit = f"The model is {f.word}. {why}"
+    wrongly = 1 - e.specificity
+    few = wrongly <= 0.1
     backlog = (
-        f"moving flagged videos down the queue would be {'fairly safe' if few else 'risky'}. The model leaves "
-        f"{in_words(e.specificity)} videos by {f.neg} authors unflagged, so {'few' if few else 'many'} videos "
+        f"moving flagged videos down the queue would be {'fairly safe' if few else 'risky'}. The model also flags "
+        f"{in_words(wrongly)} videos by {f.neg} authors, so {'few' if few else 'many'} videos "
         "that need a close look would move down too."
     )
     return [
@@ -275,9 +356,18 @@ def _tech_overview(f: _Facts) -> list[Block]:
         Block(
             f"{fmt_int(d.rows_used)} of {fmt_int(d.rows_read)} rows used (dropped: {reasons}). Stratified split: "
             f"{fmt_int(m.n_train)} train, {fmt_int(m.n_test)} test; {fmt_pct(f.prevalence)} {f.pos}, handled by {balancing}; "
-            f"threshold {fmt_num(f.e.threshold)}."
+            f"threshold {fmt_num(f.e.threshold)} on the score."
         ),
     ]
+    if f.v is not None and m.balancing != "none":
+        blocks.append(
+            Block(
+                f"Scores are class-weighted, not probabilities: they average {fmt_pct(f.v.mean_score)} against a "
+                f"{fmt_pct(f.v.train_positive_share)} base rate"
+                + ("; threshold 0.50 on balanced scores reads roughly as probability ≥ the base rate." if f.e.threshold == 0.5 and f.m.balancing == "class_weight" else "."),
+                optional=True,
+            )
+        )
     dropped = f.r.assumptions.collinearity.dropped
     if dropped:
         blocks.append(Block(f"Left out by the VIF rule: {join_words([plain_name(x) for x in dropped])}. Continuous effects are per SD.", optional=True))
@@ -287,10 +377,30 @@ def _tech_overview(f: _Facts) -> list[Block]:
 def _tech_status(f: _Facts) -> list[Block]:
     e = f.e
     blocks = _since_last(f, _TECH_CHANGES) + [
-        Block(f"{fmt_pct(e.accuracy)} on the test set (baseline, all {f.neg}: {fmt_pct(e.baseline_accuracy)}).", lead="Accuracy:", bullet=True),
-        Block(f"precision {fmt_pct(e.precision)}, recall {fmt_pct(e.recall)}, F1 {fmt_rate(e.f1)}.", lead=f"Class {f.pos}:", bullet=True),
-        Block(f"{fmt_rate(e.roc_auc)}; average precision {fmt_rate(e.average_precision)} vs prevalence {fmt_pct(f.prevalence)}.", lead="ROC AUC:", bullet=True, optional=True),
+        Block(f"{fmt_pct(e.accuracy)}{f.interval('accuracy')} on the test set (baseline, all {f.neg}: {fmt_pct(e.baseline_accuracy)}).", lead="Accuracy:", bullet=True),
+        Block(
+            f"precision {fmt_pct(e.precision)}{f.interval('precision')}, recall {fmt_pct(e.recall)}{f.interval('recall')}, "
+            f"F1 {fmt_pct(e.f1)}{f.interval('f1')}.",
+            lead=f"Class {f.pos}:",
+            bullet=True,
+        ),
     ]
+    auc = f"{fmt_rate(e.roc_auc)}{f.interval('roc_auc')}, {f.word}"
+    v = f.v
+    if v is not None and v.cv_roc_auc_mean is not None:
+        auc += f"; {v.cv_folds}-fold CV on training rows {fmt_rate(v.cv_roc_auc_mean)}"
+        if v.cv_roc_auc_sd is not None:
+            auc += f" ± {fmt_rate(v.cv_roc_auc_sd)}"
+    blocks.append(Block(auc + ".", lead="ROC AUC:", bullet=True))
+    if v is not None and v.baseline_roc_auc is not None and v.lr_p_value is not None:
+        blocks.append(
+            Block(
+                f"ROC AUC {fmt_rate(v.baseline_roc_auc)} (95% CI {fmt_rate(v.baseline_roc_auc_low)}–{fmt_rate(v.baseline_roc_auc_high)}); "
+                f"LR test of the other predictors χ² {fmt_num(v.lr_statistic)} on {v.lr_df} df, p {fmt_p(v.lr_p_value)}: they add {f.adds()}.",
+                lead="Claim status alone:",
+                bullet=True,
+            )
+        )
     for status, word in (("fail", "Fail:"), ("warn", "Warn:"), ("pass", "Pass:")):
         names = [c.name for c in f.r.assumptions.checks if c.status == status]
         if names:
@@ -299,21 +409,35 @@ def _tech_status(f: _Facts) -> list[Block]:
 
 
 def _tech_insights(f: _Facts) -> list[Block]:
-    blocks = [Block("Ranked by comparable odds ratio (per SD, or per level vs reference):")]
+    if not f.reliable:
+        blocks = [Block("No effect is a finding: " + "; ".join(p.technical for p in f.problems) + ".")]
+    else:
+        blocks = [Block("Ranked by comparable odds ratio (per SD, or per level vs reference), holding the other predictors fixed:")]
     for i, t in enumerate(f.effects[:4]):
         low, high = t.comparable_ci
-        blocks.append(Block(f"OR {fmt_or(t.comparable_or)} (95% CI {fmt_ci(low, high)}), p {fmt_p(t.p_value)}.", lead=_label(f, t) + ":", bullet=True, optional=i >= 2))
-    blocks.append(Block(f"McFadden pseudo R² {fmt_rate(f.m.pseudo_r2)}.", optional=True))
+        note = ""
+        if t.term in f.fragile:
+            note = f"; {f.fragile[t.term]}: not a finding alone"
+        elif t.term in f.nonlinear:
+            note = "; logit not linear (Box-Tidwell): an average slope"
+        holm = f", Holm p {fmt_p(t.p_holm)}" if t.p_holm is not None else ""
+        blocks.append(Block(f"OR {fmt_or(t.comparable_or)} (95% CI {fmt_ci(low, high)}), p {fmt_p(t.p_value)}{holm}{note}.", lead=_label(f, t) + ":", bullet=True, optional=i >= 2))
+    blocks.append(Block(f"McFadden pseudo R² {fmt_num(f.m.pseudo_r2, 3)}.", optional=True))
     return blocks
 
 
 def _tech_next(f: _Facts) -> list[Block]:
     e = f.e
     warned = [c.name for c in f.r.assumptions.checks if c.status != "pass"]
-    blocks = [
-        Block(f"Tune the threshold on the precision–recall curve (now precision {fmt_pct(e.precision)} at recall {fmt_pct(e.recall)}) to the cost of a false alarm.", bullet=True),
-        Block(f"Use {f.m.target} as a predictor in the claim classifier, the project's goal.", bullet=True),
-    ]
+    blocks = []
+    if not f.reliable:
+        blocks.append(Block("Resolve the failed check (" + f.problems[0].technical + ") before reading any effect.", bullet=True))
+    if f.threshold_helps():
+        blocks.append(Block(f"Choose the threshold by cross-validation on training rows (now precision {fmt_pct(e.precision)} at recall {fmt_pct(e.recall)}), never on the test set.", bullet=True))
+    elif f.v is not None:
+        ps = [r.precision for r in f.v.thresholds if r.share_flagged > 0]
+        blocks.append(Block(f"Moving the threshold cannot help: over the table's cut-offs precision stays {fmt_pct(min(ps))}–{fmt_pct(max(ps))}; add predictors that separate {f.pos} authors within claims and opinions.", bullet=True))
+    blocks.append(Block(f"Use {f.m.target} as a predictor in the claim classifier, the project's goal.", bullet=True))
     if "video_transcription_text" not in f.m.features:
         blocks.append(Block("Add transcript text features, not used here.", bullet=True, optional=True))
     if warned:

@@ -9,6 +9,7 @@ from reportgen.core.document import BulletList, Heading, Paragraph, Section, Tab
 from reportgen.formatters import fmt_ci, fmt_int, fmt_num, fmt_or, fmt_p, fmt_pct, fmt_rate, plain_name
 from reportgen.narrative.wording import STATUS_LABELS, capital, discrimination_word, effect_direction, in_words, share
 from reportgen.results import AnalysisResults, ScenarioMetrics, Term
+from reportgen.studies.regression.reliability import fragile_effects, model_problems
 from reportgen.studies.regression.technical._common import labels
 
 
@@ -18,18 +19,34 @@ def interpretation(r: AnalysisResults) -> Section:
     neg, pos = labels(r)
     ranked = m.ranked_effects()
     clear = [t for t in ranked if effect_direction(*t.comparable_ci) != "unclear"]
+    problems = model_problems(r)
     intro = (
         f"Effects ranked by size on comparable scales (per standard deviation for counts, against the reference level for "
-        f"categories). {len(clear)} of {len(ranked)} have a 95% interval that excludes 1."
+        f"categories), each holding the other predictors fixed. {len(clear)} of {len(ranked)} have a 95% interval that excludes 1"
+        f"; {sum(1 for t in ranked if t.p_holm is not None and t.p_holm < 0.05)} stay below 0.05 after Holm adjustment."
     )
+    if problems:
+        intro = (
+            "No effect below is a finding: " + "; ".join(p.technical for p in problems) + ". The estimates are shown only "
+            "to make the failure visible. " + intro
+        )
+    word = discrimination_word(e.roc_auc)
+    explains = "little" if e.roc_auc < 0.7 else "a fair part" if e.roc_auc < 0.8 else "much"
     limits = [
-        f"Discrimination is {discrimination_word(e.roc_auc)} (ROC AUC {fmt_rate(e.roc_auc)}; McFadden pseudo R² "
-        f"{fmt_num(m.pseudo_r2, 3)}): the predictors explain little of who is {pos}.",
+        f"Discrimination is {word} (ROC AUC {fmt_rate(e.roc_auc)}; McFadden pseudo R² "
+        f"{fmt_num(m.pseudo_r2, 3)}): the predictors tell apart {explains} of who is {pos}.",
         f"At the real prevalence of {fmt_pct(m.test_positive_share)}, precision is {fmt_pct(e.precision)}: "
         f"of the videos flagged as {pos}, {in_words(e.precision)} truly are. A flag is a prompt to look, not a finding.",
     ]
     limits += [f"{c.name} — {STATUS_LABELS[c.status]}: {c.detail}." for c in r.assumptions.checks if c.status != "pass"]
     limits += _linearity_caveat(r)
+    fragile = fragile_effects(r)
+    leaning = [t for t in ranked if t.term in fragile and effect_direction(*t.comparable_ci) != "unclear"]
+    if leaning:
+        limits.append(
+            "; ".join(f"{capital(plain_name(t.term))} is {fragile[t.term]}" for t in leaning)
+            + ": adjusted for each other the two can trade effect (a suppression pattern), so neither is read as a finding alone."
+        )
     limits.append(
         "These are associations in this sample of videos, not causes: verification is a property of the author's account, "
         "and nothing here says that changing a video would change it."
@@ -52,7 +69,8 @@ def _effect_sentence(t: Term, r: AnalysisResults) -> str:
     _, pos = labels(r)
     low, high = t.comparable_ci
     value = t.comparable_or
-    stats = f"(OR {fmt_or(value)}, 95% CI {fmt_ci(low, high)}, p {fmt_p(t.p_value)})"
+    holm = f", Holm p {fmt_p(t.p_holm)}" if t.p_holm is not None else ""
+    stats = f"(OR {fmt_or(value)}, 95% CI {fmt_ci(low, high)}, p {fmt_p(t.p_value)}{holm})"
     if t.kind == "continuous":
         subject = f"Each standard deviation more {plain_name(t.term)} (about {fmt_num(t.sd or 0.0, 0)})"
     else:

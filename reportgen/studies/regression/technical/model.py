@@ -6,7 +6,7 @@ import math
 
 from reportgen.core.document import Block, BulletList, Fact, Facts, FigureBlock, Group, Paragraph, Section, Table
 from reportgen.formatters import fmt_ci, fmt_int, fmt_num, fmt_or, fmt_p, fmt_pct, fmt_rate, plain_name, term_label
-from reportgen.narrative.wording import STATUS_LABELS
+from reportgen.narrative.wording import STATUS_LABELS, discrimination_word
 from reportgen.results import AnalysisResults, FigureInfo
 from reportgen.studies.regression.technical._common import check_value, labels
 
@@ -80,6 +80,7 @@ def model(r: AnalysisResults, figures: dict[str, FigureInfo]) -> Section:
                 fmt_or(t.odds_ratio),
                 fmt_ci(t.or_ci_low, t.or_ci_high),
                 fmt_p(t.p_value),
+                fmt_p(t.p_holm) if t.p_holm is not None else "–",
                 fmt_num(t.sd, 1) if per_sd and t.sd is not None else "–",
                 fmt_or(t.or_per_sd) if per_sd else "–",
                 fmt_ci(t.or_per_sd_ci_low, t.or_per_sd_ci_high) if per_sd else "–",
@@ -104,13 +105,17 @@ def model(r: AnalysisResults, figures: dict[str, FigureInfo]) -> Section:
         Paragraph(f"Reference levels: {references}." if references else "The model has no categorical predictor."),
         Facts(fit, css="facts inline"),
         Table(
-            "Model terms: odds ratios per unit, 95% confidence intervals, p-values and odds ratios per standard deviation",
-            ("Term", "Odds ratio", "95% CI", "p-value", "SD", "OR per SD", "95% CI per SD"),
+            "Model terms: odds ratios per unit, 95% confidence intervals, p-values (raw and Holm-adjusted over the slopes) and odds ratios per standard deviation",
+            ("Term", "Odds ratio", "95% CI", "p-value", "Holm p", "SD", "OR per SD", "95% CI per SD"),
             tuple(rows),
-            (1, 2, 3, 4, 5, 6),
+            (1, 2, 3, 4, 5, 6, 7),
             css="compact terms",
         ),
         Paragraph(terms_note),
+        Paragraph(
+            "Each odds ratio holds the other predictors fixed. Holm-adjusted p-values control the chance of any false "
+            "finding over all the slopes; read an effect as a finding only when its Holm p is below 0.05."
+        ),
     ]
     if m.warnings:
         blocks.append(BulletList(m.warnings, css="warnings"))
@@ -146,19 +151,25 @@ def evaluation(r: AnalysisResults, figures: dict[str, FigureInfo]) -> Section:
         "recall": f"0 of {fmt_int(positives)}" if says_negative else f"all {fmt_int(positives)}",
         "specificity": f"all {fmt_int(negatives)}" if says_negative else f"0 of {fmt_int(negatives)}",
     }
+    v = r.model_value
+
+    def ci(metric: str, shown=fmt_pct) -> str:
+        i = v.interval(metric) if v else None
+        return f"{shown(i.low)}–{shown(i.high)}" if i else "–"
+
     metrics = Table(
-        f"Test-set metrics beside the majority-class baseline (always '{majority}')",
-        ("Metric", "Model", "Baseline", "What it measures"),
+        f"Test-set metrics with bootstrap 95% intervals, beside the majority-class baseline (always '{majority}')",
+        ("Metric", "Model", "95% CI", "Baseline", "What it measures"),
         (
-            ("Accuracy", fmt_pct(e.accuracy), fmt_pct(e.baseline_accuracy), "share of all videos classified correctly"),
-            ("Precision", fmt_pct(e.precision), baseline["precision"], f"share of '{pos}' calls that are right"),
-            ("Recall", fmt_pct(e.recall), baseline["recall"], f"share of {pos} videos found"),
-            ("Specificity", fmt_pct(e.specificity), baseline["specificity"], f"share of {neg} videos recognised"),
-            ("F1", fmt_pct(e.f1), "–", "harmonic mean of precision and recall"),
-            ("ROC AUC", fmt_rate(e.roc_auc), "chance level", "ranking quality over all thresholds"),
-            ("Average precision", fmt_rate(e.average_precision), fmt_rate(m.test_positive_share), "area under the precision-recall curve; chance = prevalence"),
+            ("Accuracy", fmt_pct(e.accuracy), ci("accuracy"), fmt_pct(e.baseline_accuracy), "share of all videos classified correctly"),
+            ("Precision", fmt_pct(e.precision), ci("precision"), baseline["precision"], f"share of '{pos}' calls that are right"),
+            ("Recall", fmt_pct(e.recall), ci("recall"), baseline["recall"], f"share of {pos} videos found"),
+            ("Specificity", fmt_pct(e.specificity), "–", baseline["specificity"], f"share of {neg} videos recognised"),
+            ("F1", fmt_pct(e.f1), ci("f1"), "–", "harmonic mean of precision and recall"),
+            ("ROC AUC", fmt_rate(e.roc_auc), ci("roc_auc", fmt_rate), "chance level", "ranking quality over all thresholds"),
+            ("Average precision", fmt_rate(e.average_precision), ci("average_precision", fmt_rate), fmt_rate(m.test_positive_share), "area under the precision-recall curve; chance = prevalence"),
         ),
-        (1, 2),
+        (1, 2, 3),
     )
     if e.accuracy < e.baseline_accuracy:
         metrics_text = (
@@ -179,6 +190,82 @@ def evaluation(r: AnalysisResults, figures: dict[str, FigureInfo]) -> Section:
         metrics,
         Paragraph(metrics_text),
     ]
+    if v is not None:
+        blocks += _value_blocks(r)
     if curves:
         blocks.append(Group(curves, css="pair figures"))
     return Section("evaluation", "Evaluation", tuple(blocks))
+
+
+def _value_blocks(r: AnalysisResults) -> list[Block]:
+    """Intervals' method, cross-validation, the claim-status-only baseline, the LR test, scores and the threshold table."""
+    e, v, m = r.evaluation, r.model_value, r.model
+    neg, pos = labels(r)
+    iv = v.intervals[0] if v.intervals else None
+    method = (
+        f"Intervals: stratified percentile bootstrap of the test rows, {fmt_int(iv.resamples)} resamples, seed {v.seed}."
+        if iv
+        else ""
+    )
+    cv = (
+        f" On the training rows, {v.cv_folds}-fold stratified cross-validation of the same pipeline gives ROC AUC "
+        f"{fmt_rate(v.cv_roc_auc_mean)}" + (f" ± {fmt_rate(v.cv_roc_auc_sd)} (SD over folds)" if v.cv_roc_auc_sd is not None else "")
+        + f" against {fmt_rate(e.roc_auc)} on the test set."
+        if v.cv_roc_auc_mean is not None
+        else ""
+    )
+    blocks: list[Block] = [Paragraph(f"{discrimination_word(e.roc_auc).capitalize()} discrimination. {method}{cv}")]
+    if v.baseline_roc_auc is not None and v.lr_p_value is not None:
+        added = ", ".join(plain_name(x) for x in v.added_features)
+        blocks.append(
+            Table(
+                "What the other predictors add over claim status alone",
+                ("Model", "Test ROC AUC", "95% CI"),
+                (
+                    ("All predictors", fmt_rate(e.roc_auc), f"{fmt_rate(_iv(v, 'roc_auc').low)}–{fmt_rate(_iv(v, 'roc_auc').high)}" if _iv(v, "roc_auc") else "–"),
+                    ("Claim status alone", fmt_rate(v.baseline_roc_auc), f"{fmt_rate(v.baseline_roc_auc_low)}–{fmt_rate(v.baseline_roc_auc_high)}"),
+                ),
+                (1, 2),
+                tight=True,
+            )
+        )
+        verdict = (
+            "jointly they add nothing distinguishable from chance"
+            if v.lr_p_value >= 0.05
+            else "jointly they add to claim status"
+        )
+        blocks.append(
+            Paragraph(
+                f"Likelihood-ratio test of {added} beside claim status (unweighted fits on the training rows): χ² "
+                f"{fmt_num(v.lr_statistic)} on {v.lr_df} df, p {fmt_p(v.lr_p_value)}; {verdict}. The same classifier "
+                f"with claim status alone reaches ROC AUC {fmt_rate(v.baseline_roc_auc)} against {fmt_rate(e.roc_auc)}."
+            )
+        )
+    if m.balancing != "none":
+        blocks.append(
+            Paragraph(
+                f"The classifier's outputs are class-weighted scores, not probabilities: on the test set they average "
+                f"{fmt_pct(v.mean_score)} where {fmt_pct(v.train_positive_share)} of training videos are {pos}."
+                + (
+                    f" With balanced weights, the threshold {fmt_num(e.threshold, 2)} corresponds roughly to a probability of at "
+                    f"least the base rate ({fmt_pct(v.train_positive_share)})."
+                    if e.threshold == 0.5 and m.balancing == "class_weight"
+                    else ""
+                )
+            )
+        )
+    blocks.append(
+        Table(
+            "Other cut-offs on the score, test set (read only: an operating point is chosen on training rows, never here)",
+            ("Threshold", "Share flagged", "Precision", "Recall"),
+            tuple((fmt_num(t.threshold, 2), fmt_pct(t.share_flagged), fmt_pct(t.precision), fmt_pct(t.recall)) for t in v.thresholds),
+            (1, 2, 3),
+            tight=True,
+        )
+    )
+    return blocks
+
+
+def _iv(v, metric: str):
+    """The interval of ``metric`` or None."""
+    return v.interval(metric)

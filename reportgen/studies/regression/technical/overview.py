@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reportgen.core.document import Fact, Facts, Paragraph, Section, Table
-from reportgen.formatters import fmt_ci, fmt_delta, fmt_or, fmt_pct, fmt_rate, fmt_value, term_label
+from reportgen.formatters import fmt_ci, fmt_delta, fmt_or, fmt_p, fmt_pct, fmt_rate, fmt_value, term_label
 from reportgen.narrative.wording import capital, discrimination_word, in_words
 from reportgen.results import AnalysisResults
 from reportgen.studies.regression.technical._common import labels
@@ -32,7 +32,8 @@ def glance(r: AnalysisResults) -> Section:
             "ROC AUC",
             fmt_rate(e.roc_auc),
             f"{discrimination_word(e.roc_auc).capitalize()} discrimination: a random '{pos}' video is scored above a random "
-            f"'{neg}' one {fmt_pct(e.roc_auc, 0)} of the time (half the time is chance).",
+            f"'{neg}' one {fmt_pct(e.roc_auc, 0)} of the time (half the time is chance)"
+            + (f"; 95% CI {fmt_rate(iv.low)}–{fmt_rate(iv.high)}." if (iv := r.model_value and r.model_value.interval("roc_auc")) else "."),
         ),
         Fact("Recall", fmt_pct(e.recall), f"The model finds {in_words(e.recall)} {pos} videos in the test set."),
         Fact(
@@ -59,12 +60,23 @@ def glance(r: AnalysisResults) -> Section:
             )
         )
     word = discrimination_word(e.roc_auc)
-    summary = (
-        f"The model's discrimination is {word}: it finds most {pos} videos only by flagging many {neg} ones, "
-        f"so {in_words(1 - e.precision)} of its '{pos}' calls are wrong."
-        if e.recall >= 0.5
-        else f"The model's discrimination is {word} and it misses most {pos} videos at this threshold."
-    )
+    cm = e.confusion_matrix
+    if e.recall >= 0.5 and cm.fp > cm.tp:
+        summary = (
+            f"The model's discrimination is {word}: it finds most {pos} videos only by flagging more {neg} ones, "
+            f"so {in_words(1 - e.precision)} of its '{pos}' calls are wrong."
+        )
+    elif e.recall >= 0.5:
+        summary = f"The model's discrimination is {word}: it finds most {pos} videos, and {in_words(e.precision)} of its '{pos}' calls are right."
+    else:
+        summary = f"The model's discrimination is {word} and it misses most {pos} videos at this threshold."
+    v = r.model_value
+    if v is not None and v.baseline_roc_auc is not None and v.lr_p_value is not None:
+        summary += (
+            f" Claim status alone reaches ROC AUC {fmt_rate(v.baseline_roc_auc)}; the other predictors "
+            + ("add nothing distinguishable from chance" if v.lr_p_value >= 0.05 else "add to it")
+            + f" (likelihood-ratio p {fmt_p(v.lr_p_value)})."
+        )
     return Section("glance", "Results at a glance", (Facts(tuple(items), css="glance", layout="glance"), Paragraph(summary)))
 
 
