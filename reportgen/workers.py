@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
+import os
 import signal
 import sys
 import time
@@ -183,7 +184,11 @@ def _serve(conn: Any) -> None:
     """Worker side: warm up, then render each job until told to stop (or the main process is gone)."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C and stops us
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # exit cleanly: daemonic children are ended too
+    # Ended while still warming up (a bad input fails the build within a second): leave at once. A SystemExit
+    # raised inside an import or a weakref callback would print "Exception ignored ..." tracebacks onto the
+    # user's terminal; our own children die with us (PR_SET_PDEATHSIG), and a killed render wrote only into
+    # the staged folder, which the build discards.
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(1))
     _warm_up()
     try:
         while (job := conn.recv()) is not None:
@@ -200,7 +205,6 @@ def _die_with_parent() -> None:
     if not sys.platform.startswith("linux"):
         return
     import ctypes
-    import os
 
     parent = os.getppid()
     ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
