@@ -37,7 +37,7 @@ def _boxes(ax: Axes, groups: list[tuple[float, GroupSummary, str]], seed: int = 
         stats.append({"med": g.median, "q1": g.q1, "q3": g.q3, "whislo": p[_WHISKERS[0]], "whishi": p[_WHISKERS[1]], "fliers": [], "label": ""})
         positions.append(y)
         ax.scatter(p, y + rng.uniform(-0.18, 0.18, len(p)), s=6, color=colour, alpha=0.55, linewidths=0, zorder=3)
-    parts = ax.bxp(stats, positions=positions, vert=False, widths=0.5, patch_artist=True, showfliers=False,
+    parts = ax.bxp(stats, positions=positions, orientation="horizontal", widths=0.5, patch_artist=True, showfliers=False,
                    medianprops={"color": "black", "linewidth": 1.6})
     for box, (_, _, colour) in zip(parts["boxes"], groups):
         box.set_facecolor(colour)
