@@ -24,6 +24,7 @@ __all__ = ["BUILT_IN", "available", "chosen", "get", "register", "unregister"]
 #: Study id -> "module:attribute" of its study object, in the order a project runs them.
 BUILT_IN: dict[str, str] = {
     "regression": "reportgen.studies.regression.study:STUDY",
+    "classifier": "reportgen.studies.classifier.study:STUDY",
 }
 
 _registered: dict[str, Study] = {}
