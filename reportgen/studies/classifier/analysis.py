@@ -130,6 +130,10 @@ def analyse(frame: pd.DataFrame, summary: DataSummary, settings: ClassifierSetti
             ngram_max=settings.ngram_max,
             vocabulary_size=settings.vocabulary_size,
             vocabulary=encoder.vocabulary,
+            n_features=len(encoder.names),
+            n_groups=len(encoder.groups),
+            n_vocabulary=len(encoder.vocabulary),
+            group_sizes={g: len(n) for g, n in encoder.groups.items()},
         ),
         split=SplitSizes(
             n_train=int(train.size),

@@ -16,7 +16,6 @@ from reportgen.studies.classifier.results import ClassifierResults
 from reportgen.studies.classifier.words import feature_name
 
 #: How many features the importance bars show.
-TOP = 10
 #: The metrics compared on validation, in the order the bars show them.
 COMPARED = ("accuracy", "precision", "recall", "f1", "roc_auc")
 _LABELS = {"accuracy": "accuracy", "precision": "precision", "recall": "recall", "f1": "F1", "roc_auc": "ROC AUC"}
@@ -46,7 +45,7 @@ def confusion(r: ClassifierResults, path: Path) -> FigureInfo:
 
 def importance(r: ClassifierResults, path: Path) -> FigureInfo:
     """Permutation importance of the champion on the test rows, largest first."""
-    perm = r.permutation_importance[:TOP]
+    perm = r.permutation_importance[: r.top_shown]
     with _figure(path, (6.4, 1.2 + 0.34 * len(perm))) as ax:
         ys = list(range(len(perm)))[::-1]
         ax.barh(ys, [i.mean for i in perm], xerr=[i.std for i in perm], color=PALETTE[0], capsize=2)
@@ -54,14 +53,14 @@ def importance(r: ClassifierResults, path: Path) -> FigureInfo:
         ax.set_xlabel("drop in test accuracy when the feature is shuffled")
         ax.set_title(f"Permutation importance, {r.champion} (test set)", loc="left")
     top = "; ".join(f"{feature_name(i.feature)} {fmt_rate(i.mean)}" for i in perm[:3])
-    alt = f"Bar chart of the {len(perm)} features whose shuffling lowers test accuracy most: {top}."
+    alt = f"Bar chart of the {r.top_shown} features whose shuffling lowers test accuracy most: {top}."
     caption = f"Mean drop over {r.permutation_repeats} shuffles of the test rows; whiskers: SD. Correlated features share their importance."
     return FigureInfo(path.name, "Permutation importance", alt, caption)
 
 
 def impurity(r: ClassifierResults, path: Path) -> FigureInfo:
     """Impurity importance of the random forest candidate (training rows), largest first."""
-    imp = r.impurity_importance[:TOP]
+    imp = r.impurity_importance[: r.top_shown]
     with _figure(path, (6.4, 1.2 + 0.34 * len(imp))) as ax:
         ys = list(range(len(imp)))[::-1]
         ax.barh(ys, [i.mean for i in imp], color=PALETTE[1])
@@ -69,7 +68,7 @@ def impurity(r: ClassifierResults, path: Path) -> FigureInfo:
         ax.set_xlabel("mean decrease in impurity (share of the total)")
         ax.set_title("Impurity importance, random forest (training rows)", loc="left")
     top = "; ".join(f"{feature_name(i.feature)} {fmt_rate(i.mean)}" for i in imp[:3])
-    alt = f"Bar chart of the random forest's impurity importance, {len(imp)} largest: {top}."
+    alt = f"Bar chart of the random forest's impurity importance, {r.top_shown} largest: {top}."
     caption = "Impurity importance is measured on the training rows and favours features with many distinct values; read it beside the permutation importance."
     return FigureInfo(path.name, "Impurity importance", alt, caption)
 

@@ -73,6 +73,10 @@ class Features:
     ngram_max: int
     vocabulary_size: int  # asked for
     vocabulary: tuple[str, ...]  # n-grams kept, from the training rows only
+    n_features: int = 0
+    n_groups: int = 0
+    n_vocabulary: int = 0
+    group_sizes: dict[str, int] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -200,6 +204,7 @@ class ClassifierResults:
     permutation_repeats: int
     impurity_importance: tuple[Importance, ...]  # from the fitted trees (training rows), largest first
     audit: ShortcutAudit
+    top_shown: int = 10  # how many features the importance and single-feature tables and bars show
     related: tuple[RelatedAnswer, ...] = ()
     figures: tuple[FigureInfo, ...] = ()
     previous: BuildComparison | None = None

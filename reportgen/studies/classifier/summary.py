@@ -135,10 +135,10 @@ def _lead_next(r: ClassifierResults) -> list[Block]:
 
 def _tech_overview(r: ClassifierResults) -> list[Block]:
     f, s = r.features, r.split
-    groups = "; ".join(f"{g} ({fmt_int(len(n))})" for g, n in f.groups.items())
+    groups = "; ".join(f"{g} ({fmt_int(f.group_sizes[g])})" for g in f.groups)
     names = ", ".join(c.name for c in r.candidates)
     return [
-        Block(f"{f.target} = {f.positive_class}; {fmt_int(len(f.names))} features: {groups}. Ids never used; n-grams fit on training rows only."),
+        Block(f"{f.target} = {f.positive_class}; {fmt_int(f.n_features)} features: {groups}. Ids never used; n-grams fit on training rows only."),
         Block(
             f"Split {fmt_int(s.n_train)} / {fmt_int(s.n_validation)} / {fmt_int(s.n_test)} (stratified, seed {r.settings['seed']}). "
             f"Candidates {names}, grid-searched by CV, refit on {r.refit_metric}; champion on validation: {r.champion}."

@@ -20,7 +20,6 @@ __all__ = ["technical_report"]
 #: Metrics in table order, with their display names; rates as percentages, scores to three decimals.
 METRICS = (("accuracy", "Accuracy"), ("precision", "Precision"), ("recall", "Recall"), ("f1", "F1"), ("roc_auc", "ROC AUC"), ("average_precision", "Average precision"))
 _SCORES = {"roc_auc", "average_precision", "f1"}
-TOP = 10
 
 
 def value(iv: Interval) -> str:
@@ -144,7 +143,7 @@ def _data(r: ClassifierResults) -> Section:
 
 def _features(r: ClassifierResults) -> Section:
     f = r.features
-    rows = tuple((g, fmt_int(len(names)), ", ".join(words.feature_name(n) for n in names)) for g, names in f.groups.items())
+    rows = tuple((g, fmt_int(f.group_sizes[g]), ", ".join(words.feature_name(n) for n in names)) for g, names in f.groups.items())
     kind = "TF-IDF weights" if f.text_features == "tfidf" else "counts"
     vocabulary = ", ".join(f'"{v}"' for v in f.vocabulary) or "none"
     return Section(
@@ -152,8 +151,8 @@ def _features(r: ClassifierResults) -> Section:
         "Features",
         (
             Paragraph(
-                f"{fmt_int(len(f.names))} features in {fmt_int(len(f.groups))} groups. Video ids and row numbers are never used. "
-                f"The transcription gives its length in characters and the {kind} of the {fmt_int(len(f.vocabulary))} most frequent "
+                f"{fmt_int(f.n_features)} features in {fmt_int(f.n_groups)} groups. Video ids and row numbers are never used. "
+                f"The transcription gives its length in characters and the {kind} of the {fmt_int(f.n_vocabulary)} most frequent "
                 f"{f.ngram_min}- to {f.ngram_max}-word n-grams of the training rows (asked for: {fmt_int(f.vocabulary_size)})."
             ),
             Table("Feature groups", ("Group", "Features", "Which"), rows, numeric=(1,)),
@@ -224,8 +223,8 @@ def _test(r: ClassifierResults, figures: dict[str, FigureInfo]) -> Section:
 
 
 def _importance(r: ClassifierResults, figures: dict[str, FigureInfo]) -> Section:
-    perm = tuple((words.feature_name(i.feature), i.group, fmt_rate(i.mean), fmt_rate(i.std)) for i in r.permutation_importance[:TOP])
-    imp = tuple((words.feature_name(i.feature), i.group, fmt_rate(i.mean)) for i in r.impurity_importance[:TOP])
+    perm = tuple((words.feature_name(i.feature), i.group, fmt_rate(i.mean), fmt_rate(i.std)) for i in r.permutation_importance[: r.top_shown])
+    imp = tuple((words.feature_name(i.feature), i.group, fmt_rate(i.mean)) for i in r.impurity_importance[: r.top_shown])
     return Section(
         "importance",
         "Feature importance",
@@ -234,10 +233,10 @@ def _importance(r: ClassifierResults, figures: dict[str, FigureInfo]) -> Section
                 f"Permutation importance: the drop in test {r.permutation_scoring} when one feature's test values are shuffled "
                 f"({r.permutation_repeats} shuffles). Features that carry the same signal share it, so a small drop can hide a useful feature."
             ),
-            Table(f"Permutation importance of the {r.champion}, test rows ({TOP} largest)", ("Feature", "Group", "Mean drop", "SD"), perm, numeric=(2, 3)),
+            Table(f"Permutation importance of the {r.champion}, test rows ({r.top_shown} largest)", ("Feature", "Group", "Mean drop", "SD"), perm, numeric=(2, 3)),
             *_figure(figures, "importance.png"),
             Paragraph("Impurity importance (mean decrease in impurity) of the random forest candidate, from its training rows; it favours features with many values."),
-            Table(f"Impurity importance, random forest ({TOP} largest)", ("Feature", "Group", "Importance"), imp, numeric=(2,)),
+            Table(f"Impurity importance, random forest ({r.top_shown} largest)", ("Feature", "Group", "Importance"), imp, numeric=(2,)),
             *_figure(figures, "impurity.png"),
         ),
     )
@@ -251,7 +250,7 @@ def _shortcuts(r: ClassifierResults, figures: dict[str, FigureInfo]) -> Section:
     a = r.audit
     auc_rows = tuple(
         (words.feature_name(f.feature), f.group, "higher" if f.higher_means_positive else "lower", fmt_rate(f.auc_train), fmt_rate(f.auc_test))
-        for f in a.feature_aucs[:TOP]
+        for f in a.feature_aucs[: r.top_shown]
     )
     rule = a.rule
     rule_rows = tuple((label, value(rule.test.interval(m)), interval(rule.test.interval(m))) for m, label in METRICS)
@@ -270,7 +269,7 @@ def _shortcuts(r: ClassifierResults, figures: dict[str, FigureInfo]) -> Section:
             Paragraph("Before the model is used on real reports, check:"),
             BulletList(words.checks(r)),
             Table(
-                f"Each feature alone: ROC AUC, direction set on the training rows ({TOP} strongest by training AUC)",
+                f"Each feature alone: ROC AUC, direction set on the training rows ({r.top_shown} strongest by training AUC)",
                 ("Feature", "Group", f"{r.features.positive_class} when", "ROC AUC train", "ROC AUC test"),
                 auc_rows,
                 numeric=(3, 4),
@@ -301,7 +300,7 @@ def _reproducibility(r: ClassifierResults, generated_at: str, versions: dict[str
         "Reproducibility",
         (
             Paragraph(
-                f"Input sha256 {r.data.sha256}. Generated {generated_at}. The same data, settings and seed give the same numbers."
+                f"Input digest {r.data.sha256}. Generated {generated_at}. The same data, settings and seed give the same numbers."
             ),
             Table("Settings ([studies.classifier])", ("Setting", "Value"), settings),
             Table("Packages", ("Package", "Version"), packages),
