@@ -107,6 +107,7 @@ class Candidate:
     cv_score_std: float
     validation: Scored
     search_seconds: float
+    search_rows: int = 0  # training rows the cross-validation searched on (a stratified sample when there are more)
 
 
 @dataclass(frozen=True)

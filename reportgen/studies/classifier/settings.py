@@ -34,6 +34,8 @@ class ClassifierSettings:
     vocabulary_size: int = checked(20, low=0, high=500, why="each n-gram is a column; hundreds slow the search and the audit")
     refit_metric: str = checked("recall", choices=REFIT_METRICS)
     cv_folds: int = checked(3, low=2, high=10)
+    #: The search runs on a stratified sample of at most this many training rows; the chosen parameters are refitted on all of them.
+    search_rows: int = checked(3000, low=100, why="each fold needs rows of both classes")
     #: Parallel jobs for the search (2 cores are the machine the targets assume).
     n_jobs: int = checked(2, low=1, high=64)
     #: A single feature (ROC AUC) or a single-threshold rule (accuracy) this close to the champion is a shortcut.
