@@ -370,3 +370,33 @@ def test_real_data_recall_is_the_course_recipe_s(real_data: Path):
     assert abs(r.test.value("recall") - 0.998) <= 0.01
     assert r.audit.found and r.audit.strongest == "video_view_count"
     assert r.split.n_train + r.split.n_validation + r.split.n_test == r.data.rows_used
+
+
+# --- the leadership tone ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("which", ["shortcut", "none"])
+def test_leadership_page_is_plain_reads_at_grade_ten_and_says_what_was_used(which, shortcut_results, no_shortcut_results):
+    from test_leadership_narrative import JARGON, fk_grade
+
+    from reportgen.studies.classifier.summary import build_summary
+
+    r = shortcut_results if which == "shortcut" else no_shortcut_results
+    page = build_summary(r, Config(), "leadership")
+    text = " ".join(b.plain for s in page.sections for b in s.blocks)
+    assert fk_grade(text) <= 10, fk_grade(text)
+    found = [w for w in JARGON if re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", text.lower())]
+    assert found == []
+    assert "views, likes, shares, downloads and comments" in text and "words spoken" in text  # the variables used
+    assert "right on" in text  # the accuracy in plain words
+    assert ("Before we use the model" in text) == (which == "shortcut")
+
+
+def test_a_perfect_test_set_is_not_read_as_certainty(shortcut_results):
+    from reportgen.core.document import Paragraph
+    from reportgen.studies.classifier.technical import technical_report
+
+    r = replace(shortcut_results, rule_of_three={"recall": (1 - 3 / 100, 100)})
+    section = technical_report(r, Config(), generated_at="now", versions={}).section("test")
+    text = " ".join(p.text for p in section.all(Paragraph))
+    assert "rule of three" in text and "recall at least 97.0% (n = 100)" in text

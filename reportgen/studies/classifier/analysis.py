@@ -157,7 +157,15 @@ def analyse(frame: pd.DataFrame, summary: DataSummary, settings: ClassifierSetti
         permutation_repeats=settings.permutation_repeats,
         impurity_importance=impurity,
         audit=audit,
+        rule_of_three=_rule_of_three(test_scored),
     )
+
+
+def _rule_of_three(s: Scored) -> dict[str, tuple[float, int]]:
+    """For a rate with no error on the test rows (recall, precision, accuracy): 1 - 3/n, its one-sided 95 % lower bound."""
+    c = s.confusion
+    sizes = {"recall": (c.fn, c.tp + c.fn), "precision": (c.fp, c.tp + c.fp), "accuracy": (c.fp + c.fn, s.n)}
+    return {m: (1 - 3 / n, n) for m, (errors, n) in sizes.items() if errors == 0 and n > 3}
 
 
 def _usable(frame: pd.DataFrame, summary: DataSummary, settings: ClassifierSettings) -> tuple[pd.DataFrame, DataSummary]:

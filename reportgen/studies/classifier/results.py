@@ -205,6 +205,9 @@ class ClassifierResults:
     permutation_repeats: int
     impurity_importance: tuple[Importance, ...]  # from the fitted trees (training rows), largest first
     audit: ShortcutAudit
+    #: When the test set holds no error of a kind, the bootstrap interval has no width; the rule of three gives the
+    #: one-sided 95 % lower bound instead (1 - 3/n): metric -> (bound, n).
+    rule_of_three: dict[str, tuple[float, int]] = dataclasses.field(default_factory=dict)
     top_shown: int = 10  # how many features the importance and single-feature tables and bars show
     related: tuple[RelatedAnswer, ...] = ()
     figures: tuple[FigureInfo, ...] = ()

@@ -216,8 +216,22 @@ def _test(r: ClassifierResults, figures: dict[str, FigureInfo]) -> Section:
                 rows,
                 numeric=(1, 2),
             ),
+            *_zero_errors(r),
             Table("Per class (each class taken as positive)", ("Class", "Precision", "Recall", "F1", "Support"), per_class, numeric=(1, 2, 3, 4)),
             *_figure(figures, "confusion_matrix.png"),
+        ),
+    )
+
+
+def _zero_errors(r: ClassifierResults) -> tuple[Paragraph, ...]:
+    """A rate without a single error on test has a bootstrap interval of no width: say what it does and does not show."""
+    if not r.rule_of_three:
+        return ()
+    bounds = "; ".join(f"{m} at least {fmt_pct(b)} (n = {fmt_int(n)})" for m, (b, n) in r.rule_of_three.items())
+    return (
+        Paragraph(
+            "No error of that kind on the test rows, so no resample has one and the bootstrap interval has no width; it does not "
+            f"mean the rate is certainly perfect. The rule of three gives one-sided 95% lower bounds: {bounds}."
         ),
     )
 
