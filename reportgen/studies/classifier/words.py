@@ -8,6 +8,7 @@ task is nearly solved by a shortcut.
 from __future__ import annotations
 
 from reportgen.formatters import fmt_int, fmt_num, fmt_pct, fmt_rate, plain_name
+from reportgen.narrative.wording import capital
 from reportgen.studies.classifier.results import Ablation, ClassifierResults
 
 #: How a feature group reads in plain words.
@@ -58,14 +59,15 @@ def shortcut_finding(r: ClassifierResults) -> str:
     )
     close = [ab for ab in (a.without_strongest_group, a.text_only) if a.champion_auc - ab.test.value("roc_auc") <= a.margin]
     also = (
-        " " + " and ".join(f"the model {ab.name} (ROC AUC {fmt_rate(ab.test.value('roc_auc'))})" for ab in close)
+        " " + capital(" and ".join(f"the model {ab.name} (ROC AUC {fmt_rate(ab.test.value('roc_auc'))})" for ab in close))
         + (" also comes" if len(close) == 1 else " also come") + " within the margin: more than one part of the data gives the label away."
         if close
         else ""
     )
     if a.found:
         which = " and ".join(w for w, hit in (("one feature", a.feature_is_shortcut), ("one rule", a.rule_is_shortcut)) if hit)
-        return f"The task is nearly solved by a shortcut: {which} comes within the margin of the champion. " + measured + also
+        verb = "come" if a.feature_is_shortcut and a.rule_is_shortcut else "comes"
+        return f"The task is nearly solved by a shortcut: {which} {verb} within the margin of the champion. " + measured + also
     return "No shortcut: no single feature or one-threshold rule comes within the margin of the champion. " + measured + also
 
 
