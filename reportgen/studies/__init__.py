@@ -26,6 +26,7 @@ BUILT_IN: dict[str, str] = {
     "exploration": "reportgen.studies.exploration.study:STUDY",
     "hypothesis": "reportgen.studies.hypothesis.study:STUDY",
     "regression": "reportgen.studies.regression.study:STUDY",
+    "classifier": "reportgen.studies.classifier.study:STUDY",
 }
 
 _registered: dict[str, Study] = {}
