@@ -23,7 +23,7 @@ from reportgen.progress import Progress
 if TYPE_CHECKING:
     from reportgen.core.study import Study, StudyResults
     from reportgen.incremental import BuildKeys, Plan, PreviousBuild
-    from reportgen.io import Dataset
+    from reportgen.data import Dataset
 
 #: What happened to a study in a build.
 Status = Literal["analysed", "re-rendered", "unchanged", "carried over"]
@@ -106,7 +106,7 @@ def build(
         reportgen did not write (``--force`` too); ``out`` is left exactly as it was.
     """
     from reportgen.incremental import PreviousBuild, study_keys
-    from reportgen.io import check_file, fingerprint
+    from reportgen.data import check_file, fingerprint
     from reportgen.staging import check_target, restore, tidy
     from reportgen.studies import chosen
 
@@ -198,7 +198,7 @@ def _record(outcome: StudyOutcome, jobs: list[_Job]) -> dict[str, Any]:
 
 def _load(data: Path, input_sha256: str, config: Config, progress: Progress) -> Dataset:
     """Read and check the CSV once for every study that analyses this time."""
-    from reportgen.io import load_dataset
+    from reportgen.data import load_dataset
 
     with progress.stage("load"):
         return load_dataset(data, config, input_sha256)

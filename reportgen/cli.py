@@ -259,7 +259,7 @@ def _moved(outcome) -> str:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from reportgen.io import load_dataset
+    from reportgen.data import load_dataset
 
     summary = load_dataset(args.data, _config(args)).summary
     if not args.quiet:

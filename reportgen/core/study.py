@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from reportgen.config import Config
     from reportgen.core.document import Document
     from reportgen.core.summary import ExecutiveSummary
-    from reportgen.io import Dataset
+    from reportgen.data import Dataset
     from reportgen.progress import Progress
     from reportgen.results import BuildComparison, FigureInfo
 

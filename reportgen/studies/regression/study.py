@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from reportgen.core.document import Document
     from reportgen.core.study import FigureDrawer, Headline
     from reportgen.core.summary import ExecutiveSummary
-    from reportgen.io import Dataset
+    from reportgen.data import Dataset
     from reportgen.progress import Progress
     from reportgen.results import AnalysisResults
 
@@ -34,7 +34,7 @@ class RegressionStudy:
 
     def columns(self, config: Config) -> tuple[str, ...]:
         """The target, the predictors and the screened candidates (plus id and text for the EDA)."""
-        from reportgen.io import analysed_columns
+        from reportgen.data import analysed_columns
 
         return analysed_columns(config)
 
