@@ -109,7 +109,7 @@ class Table:
         if not_read or (target and target not in wanted):
             raise ValueError(f"column(s) {not_read or [target]} not among the columns read {list(self.columns)}")
         key = wanted if schema.VIDEO_ID in wanted else _in_schema_order((*wanted, schema.VIDEO_ID), "")
-        rows = self.frame[list(key)]
+        rows = self.frame if key == self.columns else self.frame[list(key)]  # no copy when it reads every column read
         kept, dropped = summary.drop_unusable(rows, [c for c in wanted if c not in summary.OPTIONAL])
         missing = {c: self.missing_by_column[c] for c in wanted}
         if kept.empty:
