@@ -197,7 +197,7 @@ def _record(outcome: StudyOutcome, jobs: list[_Job]) -> dict[str, Any]:
 
 
 def _load(data: Path, input_sha256: str, studies: Sequence[Study], config: Config, progress: Progress) -> dict[str, Dataset]:
-    """Read and check the CSV once, in the columns ``studies`` read together; each study's rows from that one reading."""
+    """Read and check the CSV once, in the columns ``studies`` read together; each study's rows from that reading."""
     from reportgen.data import load_studies
 
     with progress.stage("load"):

@@ -2,8 +2,10 @@
 
 A row is dropped for a study, with a counted reason, when it misses a value in
 a column that study reads (the transcription excepted: a video without text
-still has its counts), when it repeats an earlier row exactly, or when it
-repeats an earlier ``video_id`` with other values. Columns outside the schema
+still has its counts), when it repeats an earlier row in those columns and the
+id, or when it repeats an earlier ``video_id`` with other values. Each study's
+drops are counted apart: a study that does not read a column never loses a
+row over it. Columns outside the schema
 are ignored, with a warning naming them.
 """
 

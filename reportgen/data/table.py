@@ -250,12 +250,17 @@ def columns_for(studies: Sequence[Study], config: Config) -> tuple[str, ...]:
 
 
 def study_dataset(study: Study, table: Table, config: Config) -> Dataset:
-    """A study's rows from the build's table: its ``dataset(table, config)`` hook, else ``table.for_columns(study.columns(config))``."""
+    """A study's rows from the build's table.
+
+    Its ``dataset(table, config)`` hook when it has one, else ``table.for_columns(study.columns(config))``.
+    """
     hook = getattr(study, "dataset", None)
     return hook(table, config) if callable(hook) else table.for_columns(study.columns(config))
 
 
-def load_studies(path: Path | str, studies: Sequence[Study], config: Config, sha256: str | None = None) -> dict[str, Dataset]:
+def load_studies(
+    path: Path | str, studies: Sequence[Study], config: Config, sha256: str | None = None
+) -> dict[str, Dataset]:
     """Read the file once for ``studies`` and give each its ``Dataset`` (id -> dataset, in the order given)."""
     table = read_table(path, columns_for(studies, config), sha256)
     return {study.id: study_dataset(study, table, config) for study in studies}
