@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.config import Config
-from reportgen.io import sha256_of
+from reportgen.data import sha256_of
 from reportgen.results import AnalysisResults
 
 RESULTS = "results.json"

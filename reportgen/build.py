@@ -23,7 +23,7 @@ from reportgen.progress import Progress
 if TYPE_CHECKING:
     from reportgen.core.study import Study, StudyResults
     from reportgen.incremental import BuildKeys, Plan, PreviousBuild
-    from reportgen.io import Dataset
+    from reportgen.data import Dataset
 
 #: What happened to a study in a build.
 Status = Literal["analysed", "re-rendered", "unchanged", "carried over"]
@@ -106,7 +106,7 @@ def build(
         reportgen did not write (``--force`` too); ``out`` is left exactly as it was.
     """
     from reportgen.incremental import PreviousBuild, study_keys
-    from reportgen.io import check_file, fingerprint
+    from reportgen.data import check_file, fingerprint
     from reportgen.staging import check_target, restore, tidy
     from reportgen.studies import chosen
 
@@ -149,13 +149,13 @@ def _build_into(data: Path, input_sha256: str, out: Path, config: Config, progre
     chosen_ids = [job.study.id for job in jobs]
     others = [i for i in (previous.study_ids if previous else ()) if i not in chosen_ids and _known(i)]
     with render_worker() as worker, staged_folder(out) as stage:
-        dataset = None
+        # One reading of the file for every study analysed this time, each given its own rows; all checked before any analysis.
+        analysed = [job.study for job in jobs if job.plan == "analyse"]
+        datasets = _load(data, input_sha256, analysed, config, progress) if analysed else {}
         outcomes = []
         for job in jobs:
-            if job.plan == "analyse" and dataset is None:
-                dataset = _load(data, input_sha256, config, progress)  # once, however many studies need it
             related = {o.id: o.results for o in outcomes}
-            outcomes.append(_study(job, dataset, config, progress, worker, stage, previous, related))
+            outcomes.append(_study(job, datasets.pop(job.study.id, None), config, progress, worker, stage, previous, related))
         for study_id in others:
             _copy(previous, previous.files(study_id), stage)
         carried = _carried(previous, others, "carried over") if others else ()
@@ -196,12 +196,12 @@ def _record(outcome: StudyOutcome, jobs: list[_Job]) -> dict[str, Any]:
     return {"status": outcome.status, **({"keys": asdict(job.keys)} if job else {})}
 
 
-def _load(data: Path, input_sha256: str, config: Config, progress: Progress) -> Dataset:
-    """Read and check the CSV once for every study that analyses this time."""
-    from reportgen.io import load_dataset
+def _load(data: Path, input_sha256: str, studies: Sequence[Study], config: Config, progress: Progress) -> dict[str, Dataset]:
+    """Read and check the CSV once, in the columns ``studies`` read together; each study's rows from that reading."""
+    from reportgen.data import load_studies
 
     with progress.stage("load"):
-        return load_dataset(data, config, input_sha256)
+        return load_studies(data, studies, config, input_sha256)
 
 
 def _study(job: _Job, dataset, config: Config, progress: Progress, worker, stage: Path, previous, related: dict[str, Any]) -> StudyOutcome:

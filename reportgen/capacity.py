@@ -58,7 +58,7 @@ def check_demo_rows(rows: int) -> None:
         now, or its CSV would exceed ``REPORTGEN_MAX_INPUT_BYTES``; the
         message says how many rows would fit.
     """
-    from reportgen.io import MAX_INPUT_ENV, max_input_bytes
+    from reportgen.data import MAX_INPUT_ENV, max_input_bytes
 
     limit = max_input_bytes()
     if rows * CSV_BYTES_PER_ROW > limit:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from reportgen import __version__
 from reportgen.artifacts import MANIFEST, RESULTS, read_json, written_by_reportgen
 from reportgen.config import Config
-from reportgen.io import sha256_of
+from reportgen.data import sha256_of
 from reportgen.resources import assets_dir, templates_dir
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from reportgen import schema
 from reportgen.config import Config
-from reportgen.io import Dataset, load_dataset
+from reportgen.data import Dataset, load_dataset
 from reportgen.progress import Progress
 from reportgen.results import AnalysisResults
 

@@ -6,7 +6,7 @@ import math
 
 from known import logistic_frame
 from reportgen.config import Config
-from reportgen.io import Dataset
+from reportgen.data import Dataset
 from reportgen.pipeline import analyse
 from reportgen.results import DataSummary
 

@@ -380,7 +380,8 @@ def _assert_validated(case: Case, o: Outcome, previous: dict) -> None:
     """Every row of the clean file still read and used; the warning printed; nothing written."""
     d = previous["data"]
     lines = o.done.stdout.splitlines()
-    assert lines[0] == f"{o.data.name}: {d['rows_read']:,} rows read, {d['rows_used']:,} usable, {d['rows_dropped']:,} dropped"
+    assert lines[0] == f"{o.data.name}: {d['rows_read']:,} rows read"
+    assert f"regression: {d['rows_read']:,} rows read, {d['rows_used']:,} usable, {d['rows_dropped']:,} dropped" in lines
     printed = [line.removeprefix("warning: ") for line in lines if line.startswith("warning: ")]
     assert case.warning in printed if case.warning else printed == []
     assert checksums(o.out) == o.before

@@ -97,7 +97,7 @@ def test_a_target_with_three_labels_is_refused_naming_them_and_no_report_is_writ
 
 
 def test_a_target_whose_rows_hold_two_of_its_three_labels_is_modelled(tmp_path, frame):
-    from reportgen.io import load_dataset
+    from reportgen.data import load_dataset
 
     two = frame[frame["author_ban_status"] != "under review"]
     config = Config.from_dict({"model": {"target": "author_ban_status", "positive_class": "banned",
@@ -110,7 +110,7 @@ def test_a_target_whose_rows_hold_two_of_its_three_labels_is_modelled(tmp_path, 
 
 
 def test_19_digit_ids_that_differ_in_the_last_digit_are_two_videos(tmp_path, frame):
-    from reportgen.io import load_dataset
+    from reportgen.data import load_dataset
 
     ids = {0: "1234567890123456781", 1: "1234567890123456782"}  # one float: 1.2345678901234568e18
     data = write(with_values(frame, "video_id", ids), tmp_path / "data.csv")
@@ -124,7 +124,7 @@ def test_19_digit_ids_that_differ_in_the_last_digit_are_two_videos(tmp_path, fra
 
 
 def test_ids_beyond_int64_are_kept_as_text_and_stay_distinct(tmp_path, frame):
-    from reportgen.io import load_dataset
+    from reportgen.data import load_dataset
 
     ids = {0: "99999999999999999991", 1: "99999999999999999992", 2: "0099999999999999999993"}
     data = write(with_values(frame, "video_id", ids), tmp_path / "data.csv")
@@ -151,9 +151,9 @@ def test_an_id_a_spreadsheet_wrote_in_exponent_notation_is_refused(tmp_path, fra
 
 def _append_while_reading(monkeypatch, data: Path) -> None:
     """Make the loader's reader find rows appended to the file while a build is under way."""
-    from reportgen import io
+    from reportgen.data import parse
 
-    real_read = io._read
+    real_read = parse.read_rows
     extra = data.read_text().splitlines()[1]
 
     def read(path, header, columns):
@@ -161,14 +161,14 @@ def _append_while_reading(monkeypatch, data: Path) -> None:
             fh.write(extra.replace(extra.split(",")[2], "1111111111", 1) + "\n")
         return real_read(path, header, columns)
 
-    monkeypatch.setattr(io, "_read", read)
+    monkeypatch.setattr(parse, "read_rows", read)
 
 
 CHANGED = "error: {file}: the file changed while it was being read (run again when it is complete)"
 
 
 def test_a_file_appended_to_after_hashing_is_refused(tmp_path, frame, monkeypatch):
-    from reportgen.io import fingerprint, load_dataset
+    from reportgen.data import fingerprint, load_dataset
 
     data = write(frame, tmp_path / "data.csv")
     digest = fingerprint(data)  # what a build does first

@@ -8,7 +8,7 @@ import pytest
 from conftest import write_csv
 from reportgen.config import Config
 from reportgen.errors import InputError
-from reportgen.io import load_dataset
+from reportgen.data import load_dataset
 
 
 def test_real_data_counts(real_data):

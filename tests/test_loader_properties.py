@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from reportgen import schema
 from reportgen.config import Config
 from reportgen.errors import InputError
-from reportgen.io import Dataset, analysed_columns, load_dataset
+from reportgen.data import Dataset, analysed_columns, load_dataset
 from reportgen.synthetic import generate
 
 ROWS = 40

@@ -18,6 +18,11 @@ Optional hooks, for studies that need them (the build looks them up with ``getat
   with ``reportgen.config_rules.checked``; the ``[studies.<id>]`` table of the
   config is checked against it before any work, and ``config.study_settings(id)``
   gives the typed values (its defaults when the table is absent).
+- ``dataset(table, config)``: the study's rows from the build's one reading of
+  the file (a ``reportgen.data.Table``); by default
+  ``table.for_columns(study.columns(config))``. A study with a target returns
+  ``table.for_columns(columns, target=...)`` so its summary counts the labels,
+  and may refuse data it cannot use (the regression refuses a target of three labels).
 - ``documents()``: extra ``(files, renderer)`` pairs beside the shared
   ``reportgen.render.DOCUMENTS`` (a dashboard, say); a renderer is called as
   ``renderer(study, results, config, folder)`` in the render worker.
@@ -39,7 +44,7 @@ if TYPE_CHECKING:
     from reportgen.config import Config
     from reportgen.core.document import Document
     from reportgen.core.summary import ExecutiveSummary
-    from reportgen.io import Dataset
+    from reportgen.data import Dataset
     from reportgen.progress import Progress
     from reportgen.results import BuildComparison, FigureInfo
 
@@ -79,7 +84,13 @@ class Study(Protocol):
         ...
 
     def columns(self, config: Config) -> tuple[str, ...]:
-        """Columns of the claims CSV the study reads; rows missing one of them are dropped for this study only."""
+        """Columns of the claims CSV the study reads; rows missing one of them are dropped for this study only.
+
+        The build reads the union of its studies' columns once; a study's
+        ``dataset.frame`` holds its own columns only, and a row missing a value
+        in a column it does not read is kept for it (the transcription text
+        never drops a row).
+        """
         ...
 
     def analysis_settings(self, config: Config) -> dict[str, Any]:

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from reportgen.core.document import Document
     from reportgen.core.study import FigureDrawer, Headline
     from reportgen.core.summary import ExecutiveSummary
-    from reportgen.io import Dataset
+    from reportgen.data import Dataset, Table
     from reportgen.progress import Progress
     from reportgen.results import AnalysisResults
 
@@ -34,9 +34,15 @@ class RegressionStudy:
 
     def columns(self, config: Config) -> tuple[str, ...]:
         """The target, the predictors and the screened candidates (plus id and text for the EDA)."""
-        from reportgen.io import analysed_columns
+        from reportgen.data import analysed_columns
 
         return analysed_columns(config)
+
+    def dataset(self, table: Table, config: Config) -> Dataset:
+        """Its rows from the build's table: ``model.target``'s counts in the summary, and a target of two labels."""
+        from reportgen.data import regression_dataset
+
+        return regression_dataset(table, config)
 
     def analysis_settings(self, config: Config) -> dict[str, Any]:
         """The model and check settings."""
