@@ -363,7 +363,7 @@ def test_the_shortcut_finding_is_in_both_documents(built: Path):
 
 def test_real_data_recall_is_the_course_recipe_s(real_data: Path):
     """Test recall for claims within one point of the course's 0.998; the views shortcut is found and named."""
-    from reportgen.io import load_dataset
+    from reportgen.data import load_dataset
 
     dataset = load_dataset(real_data, Config())
     r = analyse(dataset.frame, dataset.summary, ClassifierSettings(), Progress(quiet=True))

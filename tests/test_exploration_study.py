@@ -15,7 +15,7 @@ import pytest
 from reportgen.build import build
 from reportgen.config import Config
 from reportgen.formatters import fmt_int, fmt_pct
-from reportgen.io import Dataset
+from reportgen.data import Dataset
 from reportgen.results import DataSummary
 from reportgen.studies.exploration.analysis import band_edges, crosstab, explore, wilson
 from reportgen.studies.exploration.settings import ExplorationSettings

@@ -43,7 +43,7 @@ from reportgen.studies.exploration.settings import ExplorationSettings
 if TYPE_CHECKING:
     import pandas as pd
 
-    from reportgen.io import Dataset
+    from reportgen.data import Dataset
 
 CLAIM = "claim_status"
 BAN = "author_ban_status"

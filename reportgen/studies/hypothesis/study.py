@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from reportgen.core.document import Document
     from reportgen.core.study import FigureDrawer, Headline
     from reportgen.core.summary import ExecutiveSummary
-    from reportgen.io import Dataset
+    from reportgen.data import Dataset
     from reportgen.progress import Progress
     from reportgen.studies.hypothesis.results import HypothesisResults
 
