@@ -152,10 +152,14 @@ def _build_into(data: Path, input_sha256: str, out: Path, config: Config, progre
         # One reading of the file for every study analysed this time, each given its own rows; all checked before any analysis.
         analysed = [job.study for job in jobs if job.plan == "analyse"]
         datasets = _load(data, input_sha256, analysed, config, progress) if analysed else {}
-        outcomes = []
+        # Each study is handed to the render worker as soon as it is analysed, and the next one is analysed
+        # while the worker draws and lays out the last: on two cores the rendering costs almost nothing extra.
+        pending, analysed_so_far = [], {}
         for job in jobs:
-            related = {o.id: o.results for o in outcomes}
-            outcomes.append(_study(job, datasets.pop(job.study.id, None), config, progress, worker, stage, previous, related))
+            step = _study(job, datasets.pop(job.study.id, None), config, progress, worker, stage, previous, analysed_so_far)
+            analysed_so_far[job.study.id] = step.results
+            pending.append(step)
+        outcomes = [step.finish(config, progress) for step in pending]
         for study_id in others:
             _copy(previous, previous.files(study_id), stage)
         carried = _carried(previous, others, "carried over") if others else ()
@@ -204,14 +208,41 @@ def _load(data: Path, input_sha256: str, studies: Sequence[Study], config: Confi
         return load_studies(data, studies, config, input_sha256)
 
 
-def _study(job: _Job, dataset, config: Config, progress: Progress, worker, stage: Path, previous, related: dict[str, Any]) -> StudyOutcome:
-    """One chosen study into ``stage/<id>/``: copied, re-rendered from saved results, or analysed and rendered."""
-    from reportgen.artifacts import RESULTS, read_json, write_results, write_study_manifest
+@dataclass(frozen=True)
+class _Step:
+    """A study handed to the render worker: finished (results.json, manifest) once the worker answers."""
+
+    job: _Job
+    results: Any  # as analysed or read back; the worker adds the figures
+    folder: Path
+    render: Any = None  # the worker's pending answer (a Future); None for a study copied as it was
+    timings: Progress | None = None
+
+    def finish(self, config: Config, progress: Progress) -> StudyOutcome:
+        """Wait for the worker, then write the study's results.json and manifest."""
+        from reportgen.artifacts import write_results, write_study_manifest
+
+        study = self.job.study
+        if self.render is None:
+            return StudyOutcome(study.id, self.results, "unchanged")
+        outcome = self.render.result()
+        if self.job.plan == "analyse":
+            write_results(self.folder, outcome.results)
+        timings = {**self.timings.timings, "figures and documents": outcome.seconds, **outcome.timings}
+        progress.timings.update({f"{study.id}: {stage}": seconds for stage, seconds in timings.items()})
+        write_study_manifest(self.folder, outcome.results, config, timings, {"study": study.id, "analysis_settings": study.analysis_settings(config)})
+        status: Status = "analysed" if self.job.plan == "analyse" else "re-rendered"
+        return StudyOutcome(study.id, outcome.results, status, outcome.written)
+
+
+def _study(job: _Job, dataset, config: Config, progress: Progress, worker, stage: Path, previous, related: dict[str, Any]) -> _Step:
+    """One chosen study into ``stage/<id>/``: copied, or re-rendered from saved results, or analysed; then submitted to render."""
+    from reportgen.artifacts import RESULTS, read_json
 
     study, folder = job.study, stage / job.study.id
     if job.plan == "unchanged":
         _copy(previous, previous.files(study.id), stage)
-        return StudyOutcome(study.id, study.results_from_json(read_json(folder / RESULTS) or {}), "unchanged")
+        return _Step(job, study.results_from_json(read_json(folder / RESULTS) or {}), folder)
     timings = Progress(quiet=not progress.enabled, stream=progress.stream)
     if job.plan == "re-render":
         with timings.stage("reuse results"):
@@ -222,15 +253,8 @@ def _study(job: _Job, dataset, config: Config, progress: Progress, worker, stage
         uses = {i: r for i, r in related.items() if i in getattr(study, "uses", ())}
         if uses:
             results = study.with_related(results, uses)
-    with timings.stage("figures and documents"):
-        outcome = worker.render(study.id, results, config, folder, draw_figures=job.plan == "analyse")
-    if job.plan == "analyse":
-        write_results(folder, outcome.results)
-    all_timings = {**timings.timings, **outcome.timings}
-    progress.timings.update({f"{study.id}: {stage}": seconds for stage, seconds in all_timings.items()})
-    write_study_manifest(folder, outcome.results, config, all_timings, {"study": study.id, "analysis_settings": study.analysis_settings(config)})
-    status: Status = "analysed" if job.plan == "analyse" else "re-rendered"
-    return StudyOutcome(study.id, outcome.results, status, outcome.written)
+    render = worker.submit(study.id, results, config, folder, draw_figures=job.plan == "analyse")
+    return _Step(job, results, folder, render, timings)
 
 
 def _with_comparison(study: Study, results, previous):

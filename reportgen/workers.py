@@ -20,6 +20,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -40,6 +41,7 @@ class RenderOutcome:
     results: Any  # the study's results, with their figures
     written: tuple[str, ...]
     timings: dict[str, float]
+    seconds: float = 0.0  # from the request to the answer, as the build waited for it
 
 
 def render_outputs(study_id: str, results: Any, config: Config, folder: Path, draw_figures: bool) -> RenderOutcome:
@@ -161,14 +163,31 @@ class RenderWorker:
         self._process = context.Process(target=_serve, args=(theirs,), name="reportgen render")
         self._process.start()
         theirs.close()
+        self._sender: Any = None  # the thread that waits for answers, made at the first submit
 
     def render(self, study_id: str, results: Any, config: Config, folder: Path, draw_figures: bool) -> RenderOutcome:
         """A study's figures and documents, rendered in the worker; its failure is raised here."""
+        start = time.perf_counter()
         self._conn.send((study_id, results, config, folder, draw_figures))
-        return _answer(self._conn, self._process, "the render worker")
+        outcome = _answer(self._conn, self._process, "the render worker")
+        return dataclasses.replace(outcome, seconds=round(time.perf_counter() - start, 4))
+
+    def submit(self, study_id: str, results: Any, config: Config, folder: Path, draw_figures: bool) -> Future:
+        """``render`` without waiting: the answer comes in a Future, and the caller goes on (analysing the next study).
+
+        One thread talks to the worker, so requests are rendered one after the other, in order; the
+        thread, not the caller, waits on the pipe (a large answer fills the pipe until someone reads it).
+        """
+        if self._sender is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reportgen-render")
+        return self._sender.submit(self.render, study_id, results, config, folder, draw_figures)
 
     def close(self) -> None:
         """Tell the worker to stop; end it if it does not (after Ctrl-C in the main process)."""
+        if self._sender is not None:
+            self._sender.shutdown(wait=False, cancel_futures=True)
         try:
             self._conn.send(None)
         except OSError:
@@ -231,6 +250,16 @@ class _InProcess:
     """The worker's interface, rendering in this process (where fork is not available)."""
 
     render = staticmethod(render_outputs)
+
+    def submit(self, *job: Any, **options: Any) -> Future:
+        """Render now, here; the answer as a finished Future (the interface of ``RenderWorker.submit``)."""
+        done: Future = Future()
+        try:
+            start = time.perf_counter()
+            done.set_result(dataclasses.replace(render_outputs(*job, **options), seconds=round(time.perf_counter() - start, 4)))
+        except Exception as exc:  # raised where the caller asks for the result, as from the worker
+            done.set_exception(exc)
+        return done
 
     def close(self) -> None:
         """Nothing to stop."""
