@@ -163,7 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _COMMANDS[args.command](args)
     except KeyboardInterrupt:
         _say("error: interrupted; the output folder is as it was before this run", sys.stderr)
-        return 130
+        return _interrupted()
     except Exception as exc:  # the last line of defence: say what, keep the trace for debugging
         debug = bool(os.environ.get("REPORTGEN_DEBUG"))
         bad_input = explain(exc, _written(args))
@@ -181,6 +181,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _say(text: str, stream: TextIO | None = None) -> None:
     """Print ``text`` line by line, control characters escaped: nothing from a file name, title or data drives the terminal."""
     print("\n".join(printable(line) for line in text.split("\n")), file=stream or sys.stdout, flush=True)
+
+
+def _interrupted() -> int:
+    """Exit 130 now: everything was cleaned up on the way out (stage removed, worker stopped).
+
+    Returning 130 normally is not enough: when Ctrl-C lands while the
+    classifier's libraries (scikit-learn's OpenMP and thread pools) are loading,
+    CPython sometimes raises a second KeyboardInterrupt during the shutdown of
+    ``python -m``, and the process dies by SIGINT (-2) instead of exiting 130.
+    Nothing is left to finalise, so the process leaves without finalising.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(130)
 
 
 def _written(args: argparse.Namespace | None) -> Path | None:
