@@ -28,9 +28,10 @@ def analyse(dataset: Dataset, config: Config, progress: Progress | None = None) 
         Without figures: those are drawn from these results afterwards.
     """
     from reportgen.analysis.assumptions import CheckContext, box_tidwell, run_checks, screen_collinearity
-    from reportgen.analysis.design import design_spec
+    from reportgen.analysis.design import design_spec, log1p_counts
     from reportgen.analysis.eda import explore
     from reportgen.analysis.evaluation import evaluate
+    from reportgen.analysis.influence import influence
     from reportgen.analysis.method_note import compare_methods
     from reportgen.analysis.model import fit_classifier, fit_inference
     from reportgen.analysis.split import split_data
@@ -43,6 +44,8 @@ def analyse(dataset: Dataset, config: Config, progress: Progress | None = None) 
     with progress.stage("split", rows):
         # The model never reads the transcriptions: leave the largest column out of every copy.
         modelled = dataset.frame.drop(columns=[schema.TRANSCRIPTION], errors="ignore")
+        if m.log1p_counts:
+            modelled = log1p_counts(modelled)
         split = split_data(modelled, config, str(dataset.path or dataset.summary.source))
     with progress.stage("assumptions", len(split.y_train)):
         candidates = tuple(dict.fromkeys((*m.predictors, *m.extra_candidates)))
@@ -57,7 +60,7 @@ def analyse(dataset: Dataset, config: Config, progress: Progress | None = None) 
             spec=spec,
             collinearity=collinearity,
             box_tidwell_p=box_tidwell(split.y_train, X_train, spec),
-            outliers=exploration.outliers,
+            influence=influence(split.y_train, X_train, spec.column_names(), spec.sds, config.checks.alpha),
         )
         assumptions = run_checks(context, config)
     with progress.stage("model", len(split.y_train)):
@@ -71,7 +74,14 @@ def analyse(dataset: Dataset, config: Config, progress: Progress | None = None) 
     with progress.stage("method note", rows):
         method_comparison = compare_methods(modelled, split, spec, scores, evaluation, config)
     return AnalysisResults(
-        dataset.summary, exploration, assumptions, model, evaluation, method_comparison=method_comparison, model_value=value
+        dataset.summary,
+        exploration,
+        assumptions,
+        model,
+        evaluation,
+        method_comparison=method_comparison,
+        model_value=value,
+        influence=context.influence,
     )
 
 

@@ -6,10 +6,10 @@ import math
 
 from reportgen.config import Config
 from reportgen.core.document import BulletList, Heading, Paragraph, Section, Table
-from reportgen.formatters import fmt_ci, fmt_int, fmt_num, fmt_or, fmt_p, fmt_pct, fmt_rate, plain_name
+from reportgen.formatters import fmt_ci, fmt_int, fmt_num, fmt_or, fmt_p, fmt_pct, fmt_rate, plain_name, term_label
 from reportgen.narrative.wording import STATUS_LABELS, capital, discrimination_word, effect_direction, in_words, share
 from reportgen.results import AnalysisResults, ScenarioMetrics, Term
-from reportgen.studies.regression.reliability import fragile_effects, model_problems
+from reportgen.studies.regression.reliability import few_rows_effects, fragile_effects, model_problems
 from reportgen.studies.regression.technical._common import labels
 
 
@@ -46,6 +46,13 @@ def interpretation(r: AnalysisResults) -> Section:
         limits.append(
             "; ".join(f"{capital(plain_name(t.term))} is {fragile[t.term]}" for t in leaning)
             + ": adjusted for each other the two can trade effect (a suppression pattern), so neither is read as a finding alone."
+        )
+    few = few_rows_effects(r)
+    moved = [t for t in ranked if t.term in few and t.term not in fragile]
+    if moved:
+        limits.append(
+            "; ".join(f"{capital(term_label(t.term, m.reference_levels))} {few[t.term]}" for t in moved)
+            + ": such an effect is not read as a finding."
         )
     limits.append(
         "These are associations in this sample of videos, not causes: verification is a property of the author's account, "
@@ -184,6 +191,7 @@ def reproducibility(r: AnalysisResults, config: Config, generated_at: str, versi
         ("Balancing", balancing),
         ("Seed", str(c.seed)),
         ("Threshold", fmt_num(c.threshold, 2)),
+        ("Count transform", "log(1 + count): " + ", ".join(m.log1p_columns) if m.log1p_columns else "none (log1p_counts = false)"),
         ("Predictors", ", ".join(m.features)),
         ("Input file", r.data.source),
         ("Input SHA-256", r.data.sha256),
