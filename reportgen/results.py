@@ -303,6 +303,32 @@ class ScenarioMetrics:
 
 
 @dataclass(frozen=True)
+class SeedRepeats:
+    """Test ROC AUC split first (honest) and upsampled first, seed by seed, with the test rows that are leaked copies.
+
+    ``gap_*``: upsampled-first minus split-first ROC AUC; ``upsampled_higher``:
+    in how many seeds that gap is positive.
+    """
+
+    seeds: tuple[int, ...]
+    honest_roc_auc: tuple[float, ...]
+    upsampled_roc_auc: tuple[float, ...]
+    test_copies: tuple[int, ...]
+    honest_mean: float
+    honest_min: float
+    honest_max: float
+    upsampled_mean: float
+    upsampled_min: float
+    upsampled_max: float
+    gap_mean: float
+    gap_min: float
+    gap_max: float
+    upsampled_higher: int
+    copies_min: int
+    copies_max: int
+
+
+@dataclass(frozen=True)
 class MethodComparison:
     """What the metrics would read under the shortcuts the report refuses.
 
@@ -321,6 +347,7 @@ class MethodComparison:
     test_copies: int  # test rows whose source row is also in the training rows
     test_positive_copies: int
     seed: int
+    repeats: SeedRepeats | None = None  # the upsampled-first comparison repeated over several seeds
 
 
 @dataclass(frozen=True)

@@ -200,3 +200,48 @@ def test_the_vif_definition_and_gvif_are_in_the_report():
     text = _doc_text(r)
     assert "1/(1 − R²)" in text and "with an intercept" in text and "Fox & Monette" in text
     assert "GVIF^(1/(2·df))" in text
+
+
+# --- the method note over several seeds ----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def repeated():
+    frame = truth_frame(2_000, 13, positives=0.1)
+    return frame, _analyse(frame, _config(method_note_seeds=4))
+
+
+def test_the_method_note_repeats_over_the_configured_seeds_and_reports_a_range(repeated):
+    _, r = repeated
+    mc = r.method_comparison
+    rep = mc.repeats
+    seed = Config().model.seed
+    assert rep.seeds == (seed, seed + 1, seed + 2, seed + 3)
+    assert len(rep.honest_roc_auc) == len(rep.upsampled_roc_auc) == len(rep.test_copies) == 4
+    # the first seed is the report's own: its two readings are the single-seed table's
+    assert rep.honest_roc_auc[0] == pytest.approx(r.evaluation.roc_auc)
+    assert rep.upsampled_roc_auc[0] == pytest.approx(mc.upsampled_first.roc_auc) and rep.test_copies[0] == mc.test_copies
+    assert rep.honest_min <= rep.honest_mean <= rep.honest_max and rep.upsampled_min <= rep.upsampled_mean <= rep.upsampled_max
+    gaps = [u - h for u, h in zip(rep.upsampled_roc_auc, rep.honest_roc_auc)]
+    assert rep.gap_mean == pytest.approx(np.mean(gaps)) and rep.upsampled_higher == sum(g > 0 for g in gaps)
+    assert rep.copies_min > 0
+    assert len(set(rep.honest_roc_auc)) > 1  # the seeds really draw different splits
+
+
+def test_the_repeated_method_note_is_seeded(repeated):
+    frame, r = repeated
+    assert _analyse(frame, _config(method_note_seeds=4)).method_comparison.repeats == r.method_comparison.repeats
+
+
+def test_the_repeated_method_note_is_in_the_report_and_claims_only_what_it_shows(repeated):
+    from reportgen.formatters import fmt_rate
+
+    _, r = repeated
+    rep = r.method_comparison.repeats
+    text = _doc_text(r)
+    for value in (rep.honest_mean, rep.honest_min, rep.honest_max, rep.upsampled_mean, rep.upsampled_min, rep.upsampled_max):
+        assert fmt_rate(value) in text
+    if rep.gap_min <= 0 <= rep.gap_max:
+        assert "do not show that the leak changes ROC AUC" in text and "inflates ROC AUC" not in text
+    elif rep.gap_min > 0:
+        assert "reads higher in every seed" in text
