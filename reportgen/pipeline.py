@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from reportgen import schema
@@ -35,7 +36,7 @@ def analyse(dataset: Dataset, config: Config, progress: Progress | None = None) 
     from reportgen.analysis.method_note import compare_methods
     from reportgen.analysis.model import fit_classifier, fit_inference
     from reportgen.analysis.split import split_data
-    from reportgen.analysis.value import model_value
+    from reportgen.analysis.value import cv_threshold, model_value
 
     progress = progress or Progress(quiet=True)
     m, rows = config.model, dataset.summary.rows_used
@@ -66,11 +67,15 @@ def analyse(dataset: Dataset, config: Config, progress: Progress | None = None) 
     with progress.stage("model", len(split.y_train)):
         model = fit_inference(split, spec, X_train, config)
         classifier = fit_classifier(split, spec, config)
+        cv_f1 = None
+        if m.operating_point == "cv":  # chosen on the training rows only; the test rows are read after
+            threshold, cv_f1 = cv_threshold(split, spec, config)
+            config = dataclasses.replace(config, model=dataclasses.replace(m, threshold=threshold))
     with progress.stage("evaluate", len(split.y_test)):
         test = split.test[list(spec.features)].astype({c: str for c in spec.categorical})
         scores = classifier.predict_proba(test)[:, 1]
-        evaluation = evaluate(split.y_test, scores, m.threshold)
-        value = model_value(split, spec, X_train, scores, config)
+        evaluation = evaluate(split.y_test, scores, config.model.threshold)
+        value = model_value(split, spec, X_train, scores, config, cv_f1)
     with progress.stage("method note", rows):
         method_comparison = compare_methods(modelled, split, spec, scores, evaluation, config)
     return AnalysisResults(

@@ -402,6 +402,8 @@ class ModelValue:
     train_positive_share: float
     thresholds: tuple[ThresholdRow, ...]
     seed: int
+    threshold_source: str = "fixed"  # "fixed": [model] threshold; "cv": chosen on the training rows by cross-validation
+    cv_threshold_f1: float | None = None  # out-of-fold F1 at the cross-validated operating point
 
     def interval(self, metric: str) -> MetricInterval | None:
         """The interval of ``metric`` ("roc_auc", "f1", ...), if computed."""

@@ -245,3 +245,67 @@ def test_the_repeated_method_note_is_in_the_report_and_claims_only_what_it_shows
         assert "do not show that the leak changes ROC AUC" in text and "inflates ROC AUC" not in text
     elif rep.gap_min > 0:
         assert "reads higher in every seed" in text
+
+
+# --- the operating point chosen by cross-validation ---------------------------------------------
+
+
+def test_the_cv_operating_point_is_chosen_on_training_rows_never_on_test(monkeypatch):
+    from reportgen.analysis import value
+
+    frame = truth_frame(3_000, 21, positives=0.15)
+    fixed = _analyse(frame)
+    assert fixed.evaluation.threshold == 0.5 and fixed.model_value.threshold_source == "fixed"
+    seen = {}
+    original = value.cv_threshold
+
+    def spy(split, spec, config):
+        seen["train_rows"] = len(split.y_train)
+        seen["test_ids"] = set(split.test["video_id"])
+        return original(split, spec, config)
+
+    monkeypatch.setattr(value, "cv_threshold", spy)
+    cv = _analyse(frame, _config(operating_point="cv"))
+    assert seen["train_rows"] == cv.model.n_train
+    v = cv.model_value
+    assert v.threshold_source == "cv" and 0 < cv.evaluation.threshold < 1 and 0 < v.cv_threshold_f1 <= 1
+    assert cv.evaluation.threshold in {t.threshold for t in v.thresholds}  # the threshold table shows the chosen row
+    text = _doc_text(cv, _config(operating_point="cv"))
+    assert "chosen on the training rows by 5-fold cross-validation" in text and "operating_point = cv" in text
+
+
+def test_cv_threshold_maximises_out_of_fold_f1_on_a_known_case():
+    from reportgen.analysis.split import split_data
+    from reportgen.analysis.design import design_spec
+    from reportgen.analysis.value import cv_threshold
+
+    config = Config()
+    split = split_data(truth_frame(2_000, 22, positives=0.2), config)
+    spec = design_spec(split.train, ("video_view_count", "video_download_count", "claim_status"))
+    cut, f1 = cv_threshold(split, spec, config)
+    assert 0 < cut < 1 and 0.2 < f1 <= 1
+    assert cv_threshold(split, spec, config) == (cut, f1)  # seeded
+    # the test rows are never read: other test rows, other labels, the same cut-off
+    from reportgen.analysis.split import Split
+
+    other = Split(split.train, split.test.iloc[:10], split.y_train, 1 - split.y_test[:10])
+    assert cv_threshold(other, spec, config) == (cut, f1)
+    # and it is the best F1 among cut-offs on the out-of-fold scores: no coarse grid beats it
+    for t in (0.3, 0.4, 0.5, 0.6, 0.7):
+        assert f1 >= _oof_f1(split, spec, config, t) - 1e-12
+
+
+def _oof_f1(split, spec, config, threshold):
+    """Out-of-fold F1 at one cut-off, recomputed independently of cv_threshold."""
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import StratifiedKFold
+
+    from reportgen.analysis.model import fit_classifier
+    from reportgen.analysis.split import Split
+
+    y, oof = split.y_train, np.empty(len(split.y_train))
+    for a, b in StratifiedKFold(5, shuffle=True, random_state=config.model.seed).split(np.zeros(len(y)), y):
+        inner = Split(split.train.iloc[a], split.train.iloc[b], y[a], y[b])
+        clf = fit_classifier(inner, spec, config)
+        oof[b] = clf.predict_proba(inner.test[list(spec.features)].astype({c: str for c in spec.categorical}))[:, 1]
+    return f1_score(y, oof >= threshold)

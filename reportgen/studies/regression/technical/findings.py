@@ -228,7 +228,8 @@ def reproducibility(r: AnalysisResults, config: Config, generated_at: str, versi
         ("Training / test rows", f"{fmt_int(m.n_train)} / {fmt_int(m.n_test)}"),
         ("Balancing", balancing),
         ("Seed", str(c.seed)),
-        ("Threshold", fmt_num(c.threshold, 2)),
+        ("Threshold", f"{fmt_num(r.evaluation.threshold, 4)}, chosen by cross-validation on the training rows (operating_point = cv)"
+         if r.model_value is not None and r.model_value.threshold_source == "cv" else fmt_num(c.threshold, 2)),
         ("Count transform", "log(1 + count): " + ", ".join(m.log1p_columns) if m.log1p_columns else "none (log1p_counts = false)"),
         ("Predictors", ", ".join(m.features)),
         ("Input file", r.data.source),

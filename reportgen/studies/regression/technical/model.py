@@ -189,7 +189,13 @@ def evaluation(r: AnalysisResults, figures: dict[str, FigureInfo]) -> Section:
     n = positives + negatives
     intro = (
         f"On the {fmt_int(n)} held-out test videos ({fmt_pct(m.test_positive_share)} {pos}, the real class mix), "
-        f"a video is called {pos} when its predicted probability is at least {fmt_num(e.threshold, 2)}."
+        f"a video is called {pos} when its predicted probability is at least {fmt_num(e.threshold, 2)}"
+        + (
+            f" ({fmt_num(e.threshold, 4)}, chosen on the training rows by {r.model_value.cv_folds}-fold cross-validation as the "
+            f"cut-off that maximises out-of-fold F1, {fmt_pct(r.model_value.cv_threshold_f1)}; the test rows played no part)."
+            if r.model_value is not None and r.model_value.threshold_source == "cv" and r.model_value.cv_threshold_f1 is not None
+            else " (the configured threshold)."
+        )
     )
     confusion = Table(
         "Confusion matrix on the test set (rows: actual class; columns: predicted class)",
