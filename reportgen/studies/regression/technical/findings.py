@@ -41,13 +41,16 @@ def interpretation(r: AnalysisResults) -> Section:
     limits += [f"{c.name} — {STATUS_LABELS[c.status]}: {c.detail}." for c in r.assumptions.checks if c.status != "pass"]
     limits += _linearity_caveat(r)
     fragile = fragile_effects(r)
+    few = few_rows_effects(r)
     leaning = [t for t in ranked if t.term in fragile and effect_direction(*t.comparable_ci) != "unclear"]
     if leaning:
         limits.append(
-            "; ".join(f"{capital(plain_name(t.term))} is {fragile[t.term]}" for t in leaning)
+            "; ".join(
+                f"{capital(plain_name(t.term))} is {fragile[t.term]}" + (f", and {few[t.term]}" if t.term in few else "")
+                for t in leaning
+            )
             + ": adjusted for each other the two can trade effect (a suppression pattern), so neither is read as a finding alone."
         )
-    few = few_rows_effects(r)
     moved = [t for t in ranked if t.term in few and t.term not in fragile]
     if moved:
         limits.append(

@@ -86,10 +86,15 @@ def _influence_blocks(r: AnalysisResults) -> tuple[Block, ...]:
     )
     flagged = inf.flagged()
     verdict = (
-        f"{'; '.join(term_label(t.term, m.reference_levels) for t in flagged)}: significance at α = {fmt_num(inf.alpha, 2)} or "
-        "direction changes without these rows, so the effect depends on a few rows and is not read as a finding."
+        "; ".join(
+            f"{term_label(t.term, m.reference_levels)}: "
+            + ("its direction reverses" if t.direction_changes else "its significance at α = " + fmt_num(inf.alpha, 2) + " changes")
+            + f" (p {fmt_p(t.p_before)} → {fmt_p(t.p_after)})"
+            for t in flagged
+        )
+        + (". Such an effect depends on a few rows and is not read as a finding." if flagged else "")
         if flagged
-        else f"No term changes significance at α = {fmt_num(inf.alpha, 2)} or direction without these rows."
+        else f"no term changes significance at α = {fmt_num(inf.alpha, 2)} or direction without these rows."
     )
     text = (
         f"Influence: Cook's distance of the unweighted inference fit (Pearson residual² · leverage / (p · (1 − leverage)²), "
