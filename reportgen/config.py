@@ -105,6 +105,13 @@ class ModelConfig:
     seed: int = checked(42, low=0, high=2**32, high_open=True, why="scikit-learn takes seeds below 2**32")
     balancing: str = checked("class_weight", choices=BALANCING_CHOICES)
     threshold: float = checked(0.5, low=0, high=1, low_open=True, high_open=True)
+    #: "fixed": classify at ``threshold``; "cv": choose the cut-off on the training rows by cross-validation
+    #: (the one that maximises out-of-fold F1), never on the test rows.
+    operating_point: str = checked("fixed", choices=("fixed", "cv"))
+    #: Model every count column (views, likes, shares, downloads, comments) as log(1 + count): it tames their skew.
+    log1p_counts: bool = checked(False)
+    #: How many seeds the method note repeats the upsampled-first and split-first comparison over.
+    method_note_seeds: int = checked(10, low=1, high=100)
 
 
 @dataclass(frozen=True)

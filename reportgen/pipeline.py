@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from reportgen import schema
@@ -28,13 +29,14 @@ def analyse(dataset: Dataset, config: Config, progress: Progress | None = None) 
         Without figures: those are drawn from these results afterwards.
     """
     from reportgen.analysis.assumptions import CheckContext, box_tidwell, run_checks, screen_collinearity
-    from reportgen.analysis.design import design_spec
+    from reportgen.analysis.design import design_spec, log1p_counts
     from reportgen.analysis.eda import explore
     from reportgen.analysis.evaluation import evaluate
+    from reportgen.analysis.influence import influence
     from reportgen.analysis.method_note import compare_methods
     from reportgen.analysis.model import fit_classifier, fit_inference
     from reportgen.analysis.split import split_data
-    from reportgen.analysis.value import model_value
+    from reportgen.analysis.value import cv_threshold, model_value
 
     progress = progress or Progress(quiet=True)
     m, rows = config.model, dataset.summary.rows_used
@@ -43,6 +45,8 @@ def analyse(dataset: Dataset, config: Config, progress: Progress | None = None) 
     with progress.stage("split", rows):
         # The model never reads the transcriptions: leave the largest column out of every copy.
         modelled = dataset.frame.drop(columns=[schema.TRANSCRIPTION], errors="ignore")
+        if m.log1p_counts:
+            modelled = log1p_counts(modelled)
         split = split_data(modelled, config, str(dataset.path or dataset.summary.source))
     with progress.stage("assumptions", len(split.y_train)):
         candidates = tuple(dict.fromkeys((*m.predictors, *m.extra_candidates)))
@@ -57,21 +61,32 @@ def analyse(dataset: Dataset, config: Config, progress: Progress | None = None) 
             spec=spec,
             collinearity=collinearity,
             box_tidwell_p=box_tidwell(split.y_train, X_train, spec),
-            outliers=exploration.outliers,
+            influence=influence(split.y_train, X_train, spec.column_names(), spec.sds, config.checks.alpha),
         )
         assumptions = run_checks(context, config)
     with progress.stage("model", len(split.y_train)):
         model = fit_inference(split, spec, X_train, config)
         classifier = fit_classifier(split, spec, config)
+        cv_f1 = None
+        if m.operating_point == "cv":  # chosen on the training rows only; the test rows are read after
+            threshold, cv_f1 = cv_threshold(split, spec, config)
+            config = dataclasses.replace(config, model=dataclasses.replace(m, threshold=threshold))
     with progress.stage("evaluate", len(split.y_test)):
         test = split.test[list(spec.features)].astype({c: str for c in spec.categorical})
         scores = classifier.predict_proba(test)[:, 1]
-        evaluation = evaluate(split.y_test, scores, m.threshold)
-        value = model_value(split, spec, X_train, scores, config)
+        evaluation = evaluate(split.y_test, scores, config.model.threshold)
+        value = model_value(split, spec, X_train, scores, config, cv_f1)
     with progress.stage("method note", rows):
         method_comparison = compare_methods(modelled, split, spec, scores, evaluation, config)
     return AnalysisResults(
-        dataset.summary, exploration, assumptions, model, evaluation, method_comparison=method_comparison, model_value=value
+        dataset.summary,
+        exploration,
+        assumptions,
+        model,
+        evaluation,
+        method_comparison=method_comparison,
+        model_value=value,
+        influence=context.influence,
     )
 
 

@@ -91,6 +91,9 @@ class Collinearity:
     vif_after: dict[str, float]  # the numeric predictors kept
     high_pairs: tuple[tuple[str, str, float], ...]  # |r| >= limit among candidates
     dropped: tuple[str, ...]
+    gvif: dict[str, float] = field(default_factory=dict)  # generalised VIF of every candidate (Fox & Monette)
+    gvif_df: dict[str, int] = field(default_factory=dict)  # its design columns
+    gvif_adjusted: dict[str, float] = field(default_factory=dict)  # GVIF^(1/(2·df)), comparable across df
 
 
 @dataclass(frozen=True)
@@ -155,6 +158,7 @@ class ModelFit:
     pseudo_r2: float
     llr_p_value: float
     warnings: tuple[str, ...] = ()
+    log1p_columns: tuple[str, ...] = ()  # predictors modelled as log(1 + count) ([model] log1p_counts)
 
     def ranked_effects(self) -> tuple[Term, ...]:
         """Non-intercept terms, strongest comparable effect first (|log OR|)."""
@@ -216,6 +220,7 @@ class AnalysisResults:
     previous: BuildComparison | None = None  # set when the output folder held an earlier build
     method_comparison: MethodComparison | None = None
     model_value: ModelValue | None = None  # intervals, cross-validation, the one-column baseline (issue 16)
+    influence: Influence | None = None  # Cook's distance and the refit without the most influential rows
 
     def to_json(self) -> dict[str, Any]:
         """The ``results.json`` document (SPEC.md, schema_version 1)."""
@@ -234,6 +239,7 @@ class AnalysisResults:
             "previous": dataclasses.asdict(self.previous) if self.previous else None,
             "method_comparison": dataclasses.asdict(self.method_comparison) if self.method_comparison else None,
             "model_value": dataclasses.asdict(self.model_value) if self.model_value else None,
+            "influence": dataclasses.asdict(self.influence) if self.influence else None,
         }
 
     @classmethod
@@ -256,6 +262,7 @@ class AnalysisResults:
             previous=from_plain(BuildComparison | None, doc.get("previous")),
             method_comparison=from_plain(MethodComparison | None, doc.get("method_comparison")),
             model_value=from_plain(ModelValue | None, doc.get("model_value")),
+            influence=from_plain(Influence | None, doc.get("influence")),
         )
 
 
@@ -296,6 +303,32 @@ class ScenarioMetrics:
 
 
 @dataclass(frozen=True)
+class SeedRepeats:
+    """Test ROC AUC split first (honest) and upsampled first, seed by seed, with the test rows that are leaked copies.
+
+    ``gap_*``: upsampled-first minus split-first ROC AUC; ``upsampled_higher``:
+    in how many seeds that gap is positive.
+    """
+
+    seeds: tuple[int, ...]
+    honest_roc_auc: tuple[float, ...]
+    upsampled_roc_auc: tuple[float, ...]
+    test_copies: tuple[int, ...]
+    honest_mean: float
+    honest_min: float
+    honest_max: float
+    upsampled_mean: float
+    upsampled_min: float
+    upsampled_max: float
+    gap_mean: float
+    gap_min: float
+    gap_max: float
+    upsampled_higher: int
+    copies_min: int
+    copies_max: int
+
+
+@dataclass(frozen=True)
 class MethodComparison:
     """What the metrics would read under the shortcuts the report refuses.
 
@@ -314,6 +347,7 @@ class MethodComparison:
     test_copies: int  # test rows whose source row is also in the training rows
     test_positive_copies: int
     seed: int
+    repeats: SeedRepeats | None = None  # the upsampled-first comparison repeated over several seeds
 
 
 @dataclass(frozen=True)
@@ -368,7 +402,52 @@ class ModelValue:
     train_positive_share: float
     thresholds: tuple[ThresholdRow, ...]
     seed: int
+    threshold_source: str = "fixed"  # "fixed": [model] threshold; "cv": chosen on the training rows by cross-validation
+    cv_threshold_f1: float | None = None  # out-of-fold F1 at the cross-validated operating point
 
     def interval(self, metric: str) -> MetricInterval | None:
         """The interval of ``metric`` ("roc_auc", "f1", ...), if computed."""
         return next((i for i in self.intervals if i.metric == metric), None)
+
+
+@dataclass(frozen=True)
+class InfluenceTerm:
+    """One slope of the inference fit, with and without the most influential rows.
+
+    Odds ratios are per SD for a continuous term (``per_sd``), per level
+    against the reference for a category. ``direction_changes`` counts only
+    when the term is significant on at least one side.
+    """
+
+    term: str
+    per_sd: bool
+    or_before: float
+    or_after: float
+    p_before: float
+    p_after: float
+    significance_changes: bool
+    direction_changes: bool
+
+    @property
+    def depends_on_few_rows(self) -> bool:
+        """Significance or direction changes when the most influential rows are left out."""
+        return self.significance_changes or self.direction_changes
+
+
+@dataclass(frozen=True)
+class Influence:
+    """Cook's distance of the unweighted inference Logit on the training rows, and the refit without the top rows."""
+
+    n: int
+    parameters: int
+    cutoff: float  # 4 / n
+    above_cutoff: int
+    max_cooks: float
+    dropped_rows: int
+    dropped_positives: int
+    alpha: float
+    terms: tuple[InfluenceTerm, ...]
+
+    def flagged(self) -> tuple[InfluenceTerm, ...]:
+        """The terms that depend on a few rows."""
+        return tuple(t for t in self.terms if t.depends_on_few_rows)

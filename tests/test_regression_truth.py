@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from reportgen.config import Config
-from reportgen.formatters import fmt_num, fmt_p, fmt_pct, fmt_rate
+from reportgen.formatters import fmt_int, fmt_num, fmt_or, fmt_p, fmt_pct, fmt_rate
 from reportgen.narrative.wording import in_words
 from reportgen.studies.regression.summary import build_summary
 
@@ -224,6 +224,17 @@ def test_every_new_number_of_results_json_is_in_the_technical_report(real_build)
     wanted += [fmt_pct(v["mean_score"]), fmt_pct(v["train_positive_share"])]
     wanted += [f"{fmt_num(t['threshold'], 2)} {fmt_pct(t['share_flagged'])} {fmt_pct(t['precision'])} {fmt_pct(t['recall'])}" for t in v["thresholds"]]
     wanted += [fmt_p(t["p_holm"]) for t in doc["model"]["terms"] if t["p_holm"] is not None]
+    from reportgen.studies.regression.technical._common import check_value
+
+    inf = doc["influence"]
+    wanted += [fmt_int(inf["above_cutoff"]), fmt_int(inf["n"]), fmt_num(inf["cutoff"], 6), fmt_num(inf["max_cooks"], 4)]
+    wanted += [f"{fmt_or(t['or_before'])} {fmt_p(t['p_before'])} {fmt_or(t['or_after'])} {fmt_p(t['p_after'])}" for t in inf["terms"]]
+    col = doc["collinearity"]
+    wanted += [f"{check_value(col['gvif'][f])} ({col['gvif_df'][f]}) {check_value(col['gvif_adjusted'][f])}" for f in col["gvif"]]
+    rep = doc["method_comparison"]["repeats"]
+    wanted += [fmt_rate(rep[k]) for k in ("honest_mean", "honest_min", "honest_max", "upsampled_mean", "upsampled_min", "upsampled_max")]
+    wanted += [fmt_rate(rep[k]) for k in ("gap_min", "gap_max", "gap_mean")] + [fmt_int(rep["copies_min"])]
+    wanted += ["log1p_counts = false"]
     from test_technical_report import parse
 
     page = parse(html)
@@ -246,3 +257,12 @@ def test_the_real_data_findings_of_issue_16_are_said_in_both_audiences(real_buil
     technical = " ".join(b.plain for s in build_summary(r, Config(), "technical").sections for b in s.blocks)
     assert "Claim status alone" in technical and "not probabilities" in technical
     assert "Moving the threshold cannot help" in technical and "Tune the threshold" not in technical
+
+
+def test_the_real_data_influence_finding_is_said_and_kept_off_the_leadership_page(real_build):
+    r = real_build.results
+    flagged = {t.term for t in r.influence.flagged()}
+    assert "video_comment_count" in flagged  # p 0.015 -> 0.21 without the 10 most influential rows
+    assert not any("comments" in lead.lower() for lead in _insight_leads(r))
+    html = (real_build.out / "technical_report.html").read_text(encoding="utf-8")
+    assert "depends on a few rows" in html and "Influential outliers" not in html

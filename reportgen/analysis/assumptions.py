@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from reportgen.analysis.design import DesignSpec
 from reportgen.analysis.logit import fit_logit
 from reportgen.config import Config
-from reportgen.results import Assumptions, CheckResult, Collinearity, DataSummary, OutlierCount
+from reportgen.results import Assumptions, CheckResult, Collinearity, DataSummary, Influence
 
 if TYPE_CHECKING:
     import numpy as np
@@ -29,7 +29,7 @@ class CheckContext:
     spec: DesignSpec  # the predictors that are modelled
     collinearity: Collinearity
     box_tidwell_p: dict[str, float]
-    outliers: tuple[OutlierCount, ...]
+    influence: Influence | None  # Cook's distance and the refit without the most influential rows
 
 
 Check = Callable[[CheckContext, Config], CheckResult]
@@ -45,8 +45,10 @@ def check(fn: Check) -> Check:
 def vif_by_feature(X: np.ndarray, spec: DesignSpec) -> dict[str, float]:
     """Variance inflation factor of each predictor (its largest over its dummy columns).
 
-    VIF_j = 1 / (1 - R²_j), R²_j from regressing column j on all the others
-    (intercept included); a perfect copy gives infinity.
+    VIF_j = 1 / (1 - R²_j), R²_j from regressing design column j (a
+    standardised count or a 0/1 dummy) on all the other design columns with an
+    intercept; a perfect copy gives infinity. See ``gvif_by_feature`` for
+    categories with several levels.
     """
     import numpy as np
 
@@ -65,15 +67,58 @@ def vif_by_feature(X: np.ndarray, spec: DesignSpec) -> dict[str, float]:
     return out
 
 
-def screen_collinearity(X: np.ndarray, spec: DesignSpec, config: Config) -> Collinearity:
-    """Leave out, one at a time, the predictor with the largest VIF while any exceeds the limit."""
+def gvif_by_feature(X: np.ndarray, spec: DesignSpec) -> dict[str, tuple[float, int]]:
+    """Generalised VIF of each predictor and its degrees of freedom (Fox & Monette 1992).
+
+    GVIF = det(R₁₁) · det(R₂₂) / det(R), with R the correlation matrix of the
+    design columns (intercept left out), R₁₁ the block of the predictor's own
+    columns and R₂₂ that of all the others. For one column (a continuous
+    predictor, a binary category) it equals the VIF; GVIF^(1/(2·df)) makes
+    predictors with several dummy columns comparable. A singular R gives infinity.
+    """
     import numpy as np
 
+    names, owner = spec.column_names(), spec.feature_of()
+    cols = names[1:]
+    Z = X[:, 1:]
+    sd = Z.std(axis=0)
+    if Z.shape[1] < 2 or not np.all(sd > 0):
+        return {f: (1.0, sum(owner[c] == f for c in cols)) for f in spec.features}
+    R = np.corrcoef(Z, rowvar=False)
+    sign, logdet = np.linalg.slogdet(R)
+    out: dict[str, tuple[float, int]] = {}
+    for f in spec.features:
+        own = [i for i, c in enumerate(cols) if owner[c] == f]
+        rest = [i for i in range(len(cols)) if i not in own]
+        if sign <= 0 or logdet < -30:
+            out[f] = (math.inf, len(own))
+            continue
+        _, ld_own = np.linalg.slogdet(R[np.ix_(own, own)])
+        _, ld_rest = np.linalg.slogdet(R[np.ix_(rest, rest)])
+        out[f] = (float(np.exp(ld_own + ld_rest - logdet)), len(own))
+    return out
+
+
+def _tie_key(vif: float) -> float:
+    """A VIF rounded to 9 significant digits, so float noise does not break a tie."""
+    return vif if math.isinf(vif) else float(f"{vif:.9g}")
+
+
+def screen_collinearity(X: np.ndarray, spec: DesignSpec, config: Config) -> Collinearity:
+    """Leave out, one at a time, the predictor with the largest VIF while any exceeds the limit.
+
+    On a tie an extra candidate goes before a configured predictor, and a later
+    candidate before an earlier one: the same data always keep the same predictors.
+    """
+    import numpy as np
+
+    extras = set(config.model.extra_candidates) - set(config.model.predictors)
+    order = {f: i for i, f in enumerate(spec.features)}
     vif = vif_by_feature(X, spec)
     kept, dropped = spec, []
     current = vif
     while len(kept.features) > 1 and max(current.values()) > config.checks.vif_limit:
-        worst = max(current, key=lambda f: (current[f], f))
+        worst = max(current, key=lambda f: (_tie_key(current[f]), f in extras, order[f]))
         dropped.append(worst)
         kept = kept.restrict(tuple(f for f in kept.features if f != worst))
         current = vif_by_feature(spec.select(X, kept), kept)
@@ -85,7 +130,16 @@ def screen_collinearity(X: np.ndarray, spec: DesignSpec, config: Config) -> Coll
         for j in range(i + 1, len(cont))
         if abs(corr[i, j]) >= config.checks.correlation_limit
     )
-    return Collinearity(vif=vif, vif_after=current, high_pairs=pairs, dropped=tuple(dropped))
+    gvif = gvif_by_feature(X, spec)
+    return Collinearity(
+        vif=vif,
+        vif_after=current,
+        high_pairs=pairs,
+        dropped=tuple(dropped),
+        gvif={f: g for f, (g, _) in gvif.items()},
+        gvif_df={f: df for f, (_, df) in gvif.items()},
+        gvif_adjusted={f: (g ** (1 / (2 * df)) if df else 1.0) for f, (g, df) in gvif.items()},
+    )
 
 
 def box_tidwell(y: np.ndarray, X: np.ndarray, spec: DesignSpec) -> dict[str, float]:
@@ -198,18 +252,27 @@ def multicollinearity_model(ctx: CheckContext, config: Config) -> CheckResult:
 
 
 @check
-def outliers(ctx: CheckContext, config: Config) -> CheckResult:
-    """IQR outliers in the modelled continuous predictors, and how they are handled."""
-    modelled = [o for o in ctx.outliers if o.column in ctx.spec.continuous]
-    total = sum(o.count for o in modelled)
-    worst = max(modelled, key=lambda o: o.share, default=None)
-    detail = (
-        f"{total:,} values beyond 1.5 IQR; most in {worst.column} ({worst.share:.1%}); "
-        "kept: they are real, heavy-tailed counts, and effects are read per SD"
-        if worst
-        else "no continuous predictor"
+def influential_observations(ctx: CheckContext, config: Config) -> CheckResult:
+    """Cook's distance of the inference fit; warn when an effect changes without the most influential rows."""
+    inf = ctx.influence
+    name = "Influential observations (Cook's distance)"
+    if inf is None:
+        return CheckResult(name, "warn", "not computed", "the fit or the refit without the most influential rows did not converge")
+    flagged = inf.flagged()
+    changes = (
+        "; ".join(
+            f"{t.term}: p {t.p_before:.3g} → {t.p_after:.3g}" + (", direction reverses" if t.direction_changes else "")
+            for t in flagged
+        )
+        + f": {'it depends' if len(flagged) == 1 else 'they depend'} on a few rows"
+        if flagged
+        else f"no term changes significance (α = {inf.alpha:g}) or direction"
     )
-    return CheckResult("Influential outliers", "warn" if worst and worst.share > 0.05 else "pass", total, detail)
+    detail = (
+        f"{inf.above_cutoff:,} of {inf.n:,} training rows have Cook's D above 4/n = {inf.cutoff:.2g} (largest {inf.max_cooks:.3g}); "
+        f"refit without the {inf.dropped_rows} most influential rows: {changes}"
+    )
+    return CheckResult(name, "warn" if flagged else "pass", inf.above_cutoff, detail)
 
 
 @check

@@ -18,6 +18,26 @@ if TYPE_CHECKING:
     import pandas as pd
 
 INTERCEPT = "Intercept"
+#: The engagement counts ``[model] log1p_counts`` transforms (duration is a length, not a heavy-tailed count).
+LOG1P_COLUMNS: tuple[str, ...] = tuple(c for c in schema.COUNTS if c != "video_duration_sec")
+
+
+def log1p_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with every column of ``LOG1P_COLUMNS`` it holds replaced by log(1 + count).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> log1p_counts(pd.DataFrame({"video_view_count": [0.0, 9.0], "video_duration_sec": [9.0, 9.0]})).round(3).to_dict("list")
+    {'video_view_count': [0.0, 2.303], 'video_duration_sec': [9.0, 9.0]}
+    """
+    import numpy as np
+
+    out = frame.copy()
+    for c in LOG1P_COLUMNS:
+        if c in out.columns:
+            out[c] = np.log1p(out[c].astype(float))
+    return out
 
 
 @dataclass(frozen=True)

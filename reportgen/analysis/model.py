@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from reportgen.analysis.design import INTERCEPT, DesignSpec
+from reportgen.analysis.design import INTERCEPT, LOG1P_COLUMNS, DesignSpec
 from reportgen.analysis.logit import fit_logit
 from reportgen.analysis.split import Split
 from reportgen.config import Config
@@ -63,6 +63,7 @@ def fit_inference(split: Split, spec: DesignSpec, X_train: np.ndarray, config: C
         pseudo_r2=float(fit.result.prsquared),
         llr_p_value=float(fit.result.llr_pvalue),
         warnings=fit.warnings + tuple(f"'{c}' has one value only in the training rows and was left out" for c in spec.constant),
+        log1p_columns=tuple(c for c in spec.continuous if c in LOG1P_COLUMNS) if m.log1p_counts else (),
     )
 
 

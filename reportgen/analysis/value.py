@@ -31,7 +31,9 @@ THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
 SHOWN = ("accuracy", "precision", "recall", "f1", "roc_auc", "average_precision")
 
 
-def model_value(split: Split, spec: DesignSpec, X_train: np.ndarray, scores: np.ndarray, config: Config) -> ModelValue:
+def model_value(
+    split: Split, spec: DesignSpec, X_train: np.ndarray, scores: np.ndarray, config: Config, cv_f1: float | None = None
+) -> ModelValue:
     """Intervals, cross-validated ROC AUC, the claim-status-only baseline and the joint LR test.
 
     Parameters
@@ -44,6 +46,9 @@ def model_value(split: Split, spec: DesignSpec, X_train: np.ndarray, scores: np.
     scores : ndarray
         The report's classifier's scores on ``split.test``.
     config : Config
+        ``model.threshold`` is the operating point (the one chosen by ``cv_threshold`` when asked for).
+    cv_f1 : float, optional
+        The out-of-fold F1 of a cross-validated operating point.
 
     Returns
     -------
@@ -98,6 +103,8 @@ def model_value(split: Split, spec: DesignSpec, X_train: np.ndarray, scores: np.
         train_positive_share=float(split.y_train.mean()),
         thresholds=tuple(threshold_row(split.y_test, scores, t) for t in thresholds),
         seed=m.seed,
+        threshold_source=m.operating_point,
+        cv_threshold_f1=cv_f1,
     )
 
 
@@ -133,3 +140,35 @@ def cross_validated_auc(split: Split, spec: DesignSpec, config: Config) -> list[
         held = inner.test[list(spec.features)].astype({c: str for c in spec.categorical})
         out.append(float(roc_auc_score(inner.y_test, clf.predict_proba(held)[:, 1])))
     return out
+
+
+def cv_threshold(split: Split, spec: DesignSpec, config: Config) -> tuple[float, float]:
+    """The cut-off that maximises F1 of out-of-fold scores on the training rows, and that F1.
+
+    The folds are those of ``cross_validated_auc`` (stratified, seeded); the
+    candidates are the distinct out-of-fold scores (a cut-off at a score flags
+    that row and every higher one). The test rows are never read.
+    """
+    import numpy as np
+    from sklearn.model_selection import StratifiedKFold
+
+    from reportgen.analysis.model import fit_classifier
+
+    y = split.y_train
+    folds = min(CV_FOLDS, int(y.sum()), int(len(y) - y.sum()))
+    if folds < 2:
+        return float(config.model.threshold), float("nan")
+    oof = np.empty(len(y))
+    for fit_rows, check_rows in StratifiedKFold(folds, shuffle=True, random_state=config.model.seed).split(np.zeros(len(y)), y):
+        inner = Split(split.train.iloc[fit_rows], split.train.iloc[check_rows], y[fit_rows], y[check_rows])
+        clf = fit_classifier(inner, spec, config)
+        held = inner.test[list(spec.features)].astype({c: str for c in spec.categorical})
+        oof[check_rows] = clf.predict_proba(held)[:, 1]
+    order = np.argsort(-oof, kind="stable")
+    ranked, hits = oof[order], np.cumsum(y[order])
+    flagged = np.arange(1, len(y) + 1)
+    f1 = 2 * hits / (flagged + y.sum())
+    last = np.r_[ranked[1:] != ranked[:-1], True]  # a cut-off flags every row with the same score
+    best = int(np.argmax(np.where(last, f1, -1.0)))
+    cut = float(min(max(ranked[best], 1e-6), 1 - 1e-6))
+    return cut, float(f1[best])

@@ -8,7 +8,10 @@ the technical report and on the leadership page:
   effect is stated as a finding and no recommendation builds on one;
 * one effect is fragile when its predictor is modelled beside a strongly
   correlated partner (the two can trade effect between them), and caveated
-  when Box-Tidwell finds its logit not linear (the odds ratio is an average).
+  when Box-Tidwell finds its logit not linear (the odds ratio is an average);
+* one effect depends on a few rows when leaving out the most influential
+  training rows (largest Cook's distance) changes its significance or its
+  direction: said in the technical report, kept off the leadership insights.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from reportgen.formatters import fmt_num, plain_name
+from reportgen.formatters import fmt_num, fmt_p, plain_name
 from reportgen.results import AnalysisResults, Term
 
 _SEPARATION = "separation"
@@ -70,3 +73,20 @@ def partner_of(t: Term, r: AnalysisResults) -> str | None:
         if t.term in (a, b) and a in r.model.features and b in r.model.features:
             return plain_name(b if t.term == a else a)
     return None
+
+
+def few_rows_effects(r: AnalysisResults) -> dict[str, str]:
+    """Term -> how it moves when the most influential rows are left out (only the terms whose significance or direction changes)."""
+    inf = r.influence
+    if inf is None:
+        return {}
+    out: dict[str, str] = {}
+    for t in inf.flagged():
+        what = "its direction reverses" if t.direction_changes else (
+            "it stops being significant" if t.p_before < inf.alpha else "it becomes significant"
+        )
+        out[t.term] = (
+            f"depends on a few rows: without the {inf.dropped_rows} most influential training rows {what} "
+            f"(p {fmt_p(t.p_before)} → {fmt_p(t.p_after)})"
+        )
+    return out

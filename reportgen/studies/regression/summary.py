@@ -40,7 +40,7 @@ from reportgen.formatters import (
 )
 from reportgen.narrative.wording import capital, discrimination_word, in_words, join_words, odds_range_words
 from reportgen.results import AnalysisResults, Term
-from reportgen.studies.regression.reliability import fragile_effects, model_problems, nonlinear_effects
+from reportgen.studies.regression.reliability import few_rows_effects, fragile_effects, model_problems, nonlinear_effects
 
 __all__ = ["build_summary", "summary_html", "summary_text"]
 
@@ -137,6 +137,7 @@ class _Facts:
         self.problems = model_problems(r)
         self.fragile = fragile_effects(r)
         self.nonlinear = nonlinear_effects(r, config.checks.alpha)
+        self.few_rows = few_rows_effects(r)
 
     @property
     def reliable(self) -> bool:
@@ -149,8 +150,8 @@ class _Facts:
         return not (low <= 1.0 <= high)
 
     def insight(self, t: Term) -> bool:
-        """An effect the leadership page may present: clear, from a reliable fit, not leaning on a correlated partner."""
-        return self.reliable and self.matters(t) and t.term not in self.fragile
+        """An effect the leadership page may present: clear, from a reliable fit, not leaning on a correlated partner or on a few rows."""
+        return self.reliable and self.matters(t) and t.term not in self.fragile and t.term not in self.few_rows
 
     def interval(self, metric: str) -> str:
         """' (95% CI a–b)' of a test metric as percentages, or nothing when not computed."""
@@ -175,6 +176,14 @@ class _Facts:
             return True
         e = self.e
         return any(row.precision >= e.precision + _BETTER_PRECISION and row.recall > 0 for row in self.v.thresholds)
+
+
+def _plain_term(t: Term) -> str:
+    """A term in plain words: the count's name, or a category's level."""
+    if t.kind == "continuous":
+        return plain_name(t.term)
+    column, level = t.term[:-1].split("[", 1)
+    return f"{level} ({plain_name(column)})"
 
 
 def _how_much(odds_ratio: float) -> str:
@@ -291,6 +300,10 @@ def _lead_insights(f: _Facts) -> list[Block]:
     if leaning:
         names = join_words([plain_name(t.term) for t in leaning])
         blocks.append(Block(f"{capital(names)} seem to matter, but only next to a closely linked fact, so we do not count them.", optional=True))
+    few = [t for t in f.effects if f.matters(t) and t.term in f.few_rows and t.term not in f.fragile]
+    if few:
+        names = join_words([_plain_term(t) for t in few])
+        blocks.append(Block(f"{capital(names)} seem to matter, but that rests on a handful of videos, so we do not count them.", optional=True))
     unclear = [plain_name(t.term.split("[", 1)[0]) for t in f.effects if not f.matters(t)]
     unclear = list(dict.fromkeys(unclear))
     if unclear:
@@ -418,6 +431,8 @@ def _tech_insights(f: _Facts) -> list[Block]:
         note = ""
         if t.term in f.fragile:
             note = f"; {f.fragile[t.term]}: not a finding alone"
+        elif t.term in f.few_rows:
+            note = f"; {f.few_rows[t.term]}: not a finding"
         elif t.term in f.nonlinear:
             note = "; logit not linear (Box-Tidwell): an average slope"
         holm = f", Holm p {fmt_p(t.p_holm)}" if t.p_holm is not None else ""

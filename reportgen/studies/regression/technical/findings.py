@@ -6,10 +6,10 @@ import math
 
 from reportgen.config import Config
 from reportgen.core.document import BulletList, Heading, Paragraph, Section, Table
-from reportgen.formatters import fmt_ci, fmt_int, fmt_num, fmt_or, fmt_p, fmt_pct, fmt_rate, plain_name
+from reportgen.formatters import fmt_ci, fmt_int, fmt_num, fmt_or, fmt_p, fmt_pct, fmt_rate, plain_name, term_label
 from reportgen.narrative.wording import STATUS_LABELS, capital, discrimination_word, effect_direction, in_words, share
-from reportgen.results import AnalysisResults, ScenarioMetrics, Term
-from reportgen.studies.regression.reliability import fragile_effects, model_problems
+from reportgen.results import AnalysisResults, ScenarioMetrics, SeedRepeats, Term
+from reportgen.studies.regression.reliability import few_rows_effects, fragile_effects, model_problems
 from reportgen.studies.regression.technical._common import labels
 
 
@@ -41,11 +41,21 @@ def interpretation(r: AnalysisResults) -> Section:
     limits += [f"{c.name} — {STATUS_LABELS[c.status]}: {c.detail}." for c in r.assumptions.checks if c.status != "pass"]
     limits += _linearity_caveat(r)
     fragile = fragile_effects(r)
+    few = few_rows_effects(r)
     leaning = [t for t in ranked if t.term in fragile and effect_direction(*t.comparable_ci) != "unclear"]
     if leaning:
         limits.append(
-            "; ".join(f"{capital(plain_name(t.term))} is {fragile[t.term]}" for t in leaning)
+            "; ".join(
+                f"{capital(plain_name(t.term))} is {fragile[t.term]}" + (f", and {few[t.term]}" if t.term in few else "")
+                for t in leaning
+            )
             + ": adjusted for each other the two can trade effect (a suppression pattern), so neither is read as a finding alone."
+        )
+    moved = [t for t in ranked if t.term in few and t.term not in fragile]
+    if moved:
+        limits.append(
+            "; ".join(f"{capital(term_label(t.term, m.reference_levels))} {few[t.term]}" for t in moved)
+            + ": such an effect is not read as a finding."
         )
     limits.append(
         "These are associations in this sample of videos, not causes: verification is a property of the author's account, "
@@ -132,9 +142,10 @@ def method_note(r: AnalysisResults, config: Config) -> Section:
         f"In (b), {fmt_int(mc.test_copies)} of the {fmt_int(u.n_test)} test rows ({share(mc.test_copies, u.n_test)}) are copies "
         f"of a video that is also in the training rows, {fmt_int(mc.test_positive_copies)} of them among the "
         f"{fmt_int(upsampled_positives)} {pos} test rows. The test set then partly grades the model on videos it was trained on, "
-        f"so it no longer estimates performance on new videos: ROC AUC reads {fmt_rate(u.roc_auc)} there against "
+        f"so it no longer estimates performance on new videos. With seed {mc.seed}, ROC AUC reads {fmt_rate(u.roc_auc)} there against "
         f"{fmt_rate(h.roc_auc)} on untouched test rows, and recall {fmt_pct(u.recall)} against {fmt_pct(h.recall)}."
     )
+    repeated = _repeats_text(mc.repeats)
     prevalence = (
         f"A balanced test set states the metrics for a world in which half the videos are {pos}. Recall does not depend on the "
         f"class mix ({fmt_pct(h.recall)} in both), but precision does: at the real {fmt_pct(h.positive_share)} prevalence the "
@@ -154,7 +165,44 @@ def method_note(r: AnalysisResults, config: Config) -> Section:
         )
         + "), and evaluates on untouched test rows with the real class mix: those are the numbers a moderator will see."
     )
-    return Section("method_note", heading, (Paragraph(intro, css="lead"), table, Paragraph(leak), Paragraph(prevalence), Paragraph(why)))
+    return Section(
+        "method_note", heading, (Paragraph(intro, css="lead"), table, Paragraph(leak), *repeated, Paragraph(prevalence), Paragraph(why))
+    )
+
+
+def _repeats_text(rep: SeedRepeats | None) -> tuple[Paragraph, ...]:
+    """The comparison over several seeds, claiming only what the repeated numbers show."""
+    if rep is None:
+        return ()
+    n = len(rep.seeds)
+    seeds = f"seeds {rep.seeds[0]}–{rep.seeds[-1]}" if n > 1 else f"seed {rep.seeds[0]}"
+    copies = (
+        f"{fmt_int(rep.copies_min)} test rows are leaked copies in every seed"
+        if rep.copies_min == rep.copies_max
+        else f"{fmt_int(rep.copies_min)}–{fmt_int(rep.copies_max)} test rows are leaked copies"
+    )
+    if n > 1 and rep.gap_min > 0:
+        verdict = (
+            f"upsampling first reads higher in every seed (by {fmt_rate(rep.gap_min)}–{fmt_rate(rep.gap_max)}): on this data the leak "
+            "inflates ROC AUC."
+        )
+    elif n > 1 and rep.gap_max < 0:
+        verdict = "upsampling first reads lower in every seed: on this data the leak does not inflate ROC AUC, it only makes the test set meaningless."
+    else:
+        verdict = (
+            f"upsampling first reads higher in {rep.upsampled_higher} of {n} seeds (difference {fmt_rate(rep.gap_min)} to "
+            f"{fmt_rate(rep.gap_max)}, mean {fmt_rate(rep.gap_mean)}): the repeated numbers do not show that the leak changes ROC AUC here, "
+            "and one seed's gap is split noise. The reason to split first is the principle: copies of a video on both sides of the "
+            "split grade the model on rows it was trained on."
+        )
+    return (
+        Paragraph(
+            f"Repeated over {n} {seeds} (each seed its own split, its own copies and its own refit): ROC AUC split first averages "
+            f"{fmt_rate(rep.honest_mean)} (range {fmt_rate(rep.honest_min)}–{fmt_rate(rep.honest_max)}), upsampled first "
+            f"{fmt_rate(rep.upsampled_mean)} (range {fmt_rate(rep.upsampled_min)}–{fmt_rate(rep.upsampled_max)}); {copies}. "
+            + capital(verdict)
+        ),
+    )
 
 
 def _scenario_rows(*scenarios: ScenarioMetrics) -> tuple[tuple[str, ...], ...]:
@@ -183,7 +231,9 @@ def reproducibility(r: AnalysisResults, config: Config, generated_at: str, versi
         ("Training / test rows", f"{fmt_int(m.n_train)} / {fmt_int(m.n_test)}"),
         ("Balancing", balancing),
         ("Seed", str(c.seed)),
-        ("Threshold", fmt_num(c.threshold, 2)),
+        ("Threshold", f"{fmt_num(r.evaluation.threshold, 4)}, chosen by cross-validation on the training rows (operating_point = cv)"
+         if r.model_value is not None and r.model_value.threshold_source == "cv" else fmt_num(c.threshold, 2)),
+        ("Count transform", "log(1 + count): " + ", ".join(m.log1p_columns) if m.log1p_columns else "none (log1p_counts = false)"),
         ("Predictors", ", ".join(m.features)),
         ("Input file", r.data.source),
         ("Input SHA-256", r.data.sha256),

@@ -22,6 +22,8 @@ def assumptions(r: AnalysisResults) -> Section:
             plain_name(name),
             check_value(v),
             check_value(col.vif_after[name]) if name in col.vif_after else "left out",
+            f"{check_value(col.gvif[name])} ({col.gvif_df.get(name, 1)})" if name in col.gvif else "–",
+            check_value(col.gvif_adjusted[name]) if name in col.gvif_adjusted else "–",
             fmt_p(bt[name]) if name in bt and not math.isnan(bt[name]) else "–",
         )
         for name, v in col.vif.items()
@@ -30,7 +32,14 @@ def assumptions(r: AnalysisResults) -> Section:
         f"Left out by the VIF rule: {', '.join(plain_name(c) for c in col.dropped)}. "
         if col.dropped
         else "No predictor was left out by the VIF rule. "
-    ) + "Box-Tidwell p-values test each continuous predictor's x·ln(x) term; categories have none."
+    ) + (
+        "VIF of a design column: 1/(1 − R²) from regressing that column (a standardised count or a 0/1 dummy) on all the "
+        "other candidate columns with an intercept; a category's VIF is its largest over its dummy columns. GVIF (generalised "
+        "VIF, Fox & Monette 1992; df = its design columns): det(R₁₁)·det(R₂₂)/det(R) over the correlation matrix of the design "
+        "columns; it equals the VIF for one column, and GVIF^(1/(2·df)) compares predictors with different df (compare it with "
+        "the square root of the VIF limit). On a tie the rule leaves out an extra candidate before a configured predictor. "
+        "Box-Tidwell p-values test each continuous predictor's x·ln(x) term; categories have none."
+    )
     return Section(
         "assumptions",
         "Assumption checks",
@@ -48,13 +57,59 @@ def assumptions(r: AnalysisResults) -> Section:
             ),
             Table(
                 "Collinearity and linearity by candidate predictor",
-                ("Predictor", "VIF (all candidates)", "VIF (model)", "Box-Tidwell p"),
+                ("Predictor", "VIF (all candidates)", "VIF (model)", "GVIF (df)", "GVIF^(1/(2·df))", "Box-Tidwell p"),
                 rows,
-                (1, 2, 3),
+                (1, 2, 3, 4, 5),
             ),
             Paragraph(note),
+            *_influence_blocks(r),
         ),
     )
+
+
+def _influence_blocks(r: AnalysisResults) -> tuple[Block, ...]:
+    """Cook's distance and every term before and after the refit without the most influential rows."""
+    inf = r.influence
+    if inf is None:
+        return (Paragraph("Influence diagnostics were not computed: the inference fit or its refit did not converge."),)
+    m = r.model
+    rows = tuple(
+        (
+            term_label(t.term, m.reference_levels) + (" per SD" if t.per_sd else ""),
+            fmt_or(t.or_before),
+            fmt_p(t.p_before),
+            fmt_or(t.or_after),
+            fmt_p(t.p_after),
+            "reverses" if t.direction_changes else "changes" if t.significance_changes else "holds",
+        )
+        for t in inf.terms
+    )
+    flagged = inf.flagged()
+    verdict = (
+        "; ".join(
+            f"{term_label(t.term, m.reference_levels)}: "
+            + ("its direction reverses" if t.direction_changes else "its significance at α = " + fmt_num(inf.alpha, 2) + " changes")
+            + f" (p {fmt_p(t.p_before)} → {fmt_p(t.p_after)})"
+            for t in flagged
+        )
+        + (". Such an effect depends on a few rows and is not read as a finding." if flagged else "")
+        if flagged
+        else f"no term changes significance at α = {fmt_num(inf.alpha, 2)} or direction without these rows."
+    )
+    text = (
+        f"Influence: Cook's distance of the unweighted inference fit (Pearson residual² · leverage / (p · (1 − leverage)²), "
+        f"p = {inf.parameters} parameters). {fmt_int(inf.above_cutoff)} of {fmt_int(inf.n)} training rows lie above 4/n = "
+        f"{fmt_num(inf.cutoff, 6)}, the largest distance is {fmt_num(inf.max_cooks, 4)}. The same fit without the "
+        f"{fmt_int(inf.dropped_rows)} most influential rows ({fmt_int(inf.dropped_positives)} of them {labels(r)[1]}): {verdict}"
+    )
+    table = Table(
+        f"Each slope with all training rows and without the {inf.dropped_rows} most influential (odds ratios per SD for counts)",
+        ("Term", "OR (all rows)", "p (all rows)", f"OR (without {inf.dropped_rows})", f"p (without {inf.dropped_rows})", "Significance"),
+        rows,
+        (1, 2, 3, 4),
+        tight=True,
+    )
+    return (Paragraph(text), table)
 
 
 def model(r: AnalysisResults, figures: dict[str, FigureInfo]) -> Section:
@@ -68,7 +123,13 @@ def model(r: AnalysisResults, figures: dict[str, FigureInfo]) -> Section:
     }.get(m.balancing, m.balancing)
     intro = (
         f"Logistic regression of {plain_name(m.target)} = {pos} on {len(m.features)} predictors, fitted by maximum likelihood "
-        f"on {fmt_int(m.n_train)} training rows without weights, so standard errors and p-values are valid; {balancing}."
+        f"on {fmt_int(m.n_train)} training rows without weights, so standard errors and p-values are valid; {balancing}. "
+        + (
+            f"Counts entered as log(1 + count) ([model] log1p_counts = true): {', '.join(plain_name(c) for c in m.log1p_columns)}; "
+            "their odds ratios are per unit and per SD of log(1 + count)."
+            if m.log1p_columns
+            else "Counts entered untransformed ([model] log1p_counts = false): odds ratios are per view, share, ... and per SD of the raw count."
+        )
     )
     references = "; ".join(f"{plain_name(c)}: {lvl}" for c, lvl in m.reference_levels.items())
     rows = []
@@ -133,7 +194,13 @@ def evaluation(r: AnalysisResults, figures: dict[str, FigureInfo]) -> Section:
     n = positives + negatives
     intro = (
         f"On the {fmt_int(n)} held-out test videos ({fmt_pct(m.test_positive_share)} {pos}, the real class mix), "
-        f"a video is called {pos} when its predicted probability is at least {fmt_num(e.threshold, 2)}."
+        f"a video is called {pos} when its predicted probability is at least {fmt_num(e.threshold, 2)}"
+        + (
+            f" ({fmt_num(e.threshold, 4)}, chosen on the training rows by {r.model_value.cv_folds}-fold cross-validation as the "
+            f"cut-off that maximises out-of-fold F1, {fmt_pct(r.model_value.cv_threshold_f1)}; the test rows played no part)."
+            if r.model_value is not None and r.model_value.threshold_source == "cv" and r.model_value.cv_threshold_f1 is not None
+            else " (the configured threshold)."
+        )
     )
     confusion = Table(
         "Confusion matrix on the test set (rows: actual class; columns: predicted class)",
