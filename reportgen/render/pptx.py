@@ -3,8 +3,10 @@
 The deck is built from python-pptx's own default template (its "Title Only"
 layout, so the slide has a real title for screen readers) and the numbers in
 ``templates/executive/layout.toml``; no binary template is kept. Every run
-names the font the layout measured with (DejaVu Sans), every line has an exact
-pitch and no frame autofits, so what was measured is what is drawn. The
+names Arial, whose metrics the layout measured (with the shipped Liberation Sans,
+metric-compatible), with kerning off as measured; every line has an exact pitch and
+no frame autofits, so what was measured is what is drawn. Shapes carry no theme
+style: fill, outline and text colour are explicit, so no reader adds a shadow. The
 picture's alt text goes in the ``descr`` attribute of its ``cNvPr``.
 """
 
@@ -114,6 +116,12 @@ def _run(paragraph: Any, text: str, para: Para, f: dict[str, Any], bold: bool) -
     run.font.size = Pt(para.size)
     run.font.bold = bold
     run.font.color.rgb = RGBColor.from_string(para.color)
+    _no_kerning(run)
+
+
+def _no_kerning(run: Any) -> None:
+    """Kerning off, as measured (PowerPoint's default master kerns text of 12 pt and above)."""
+    run._r.get_or_add_rPr().set("kern", "0")
 
 
 def _bullet(paragraph: Any, bullet: bool, f: dict[str, Any]) -> None:
@@ -157,6 +165,7 @@ def _band(slide: Any, box: Box, spec: dict[str, Any]) -> None:
     run.text = box.title
     run.font.name, run.font.size, run.font.bold = f["family"], Pt(f["header_size"]), True
     run.font.color.rgb = RGBColor.from_string(c["band_text"])
+    _no_kerning(run)
 
     width = band["chevron_width"] * PT_PER_IN
     left = box.x + box.w - band["chevron_overlap"] * PT_PER_IN
@@ -176,8 +185,14 @@ def _rule(slide: Any, box: Box) -> None:
 
 
 def _fill(shape: Any, fill: str, outline: str | None) -> None:
-    """Solid fill, an outline or none, and no theme shadow."""
+    """Solid fill, an outline or none, and no effect at all.
+
+    python-pptx gives an autoshape a theme ``<p:style>`` whose ``effectRef idx="2"``
+    LibreOffice draws as a shadow even beside an empty ``<a:effectLst/>``; every
+    colour here is explicit, so the style goes.
+    """
     from pptx.dml.color import RGBColor
+    from pptx.oxml.ns import qn
     from pptx.util import Pt
 
     shape.fill.solid()
@@ -187,4 +202,7 @@ def _fill(shape: Any, fill: str, outline: str | None) -> None:
         shape.line.width = Pt(1.5)
     else:
         shape.line.fill.background()
-    shape.shadow.inherit = False
+    shape.shadow.inherit = False  # an empty <a:effectLst/>
+    style = shape._element.find(qn("p:style"))
+    if style is not None:
+        shape._element.remove(style)
