@@ -79,7 +79,12 @@ class Project:
         The data file itself is read only when results or documents are asked for.
     """
 
-    def __init__(self, data: str | os.PathLike, config: Config | str | os.PathLike | None = None, studies: str | Sequence[str] | None = None) -> None:
+    def __init__(
+        self,
+        data: str | os.PathLike,
+        config: Config | str | os.PathLike | None = None,
+        studies: str | Sequence[str] | None = None,
+    ) -> None:
         if not isinstance(data, (str, os.PathLike)):
             raise InputError(f"the data argument must be the path of the claims CSV, not {type(data).__name__}")
         self.data = Path(data)
@@ -89,7 +94,8 @@ class Project:
             elif isinstance(config, (str, os.PathLike)):
                 self.config = Config.from_file(config)
             else:
-                raise InputError(f"the config argument must be a Config or the path of a reportgen.toml, not {type(config).__name__}")
+                kind = type(config).__name__
+                raise InputError(f"the config argument must be a Config or the path of a reportgen.toml, not {kind}")
             if isinstance(studies, str):
                 studies = [studies]
             from reportgen.studies import chosen
