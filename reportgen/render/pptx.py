@@ -4,8 +4,9 @@ The deck is built from python-pptx's own default template (its "Title Only"
 layout, so the slide has a real title for screen readers) and the numbers in
 ``templates/executive/layout.toml``; no binary template is kept. Every run
 names Arial, whose metrics the layout measured (with the shipped Liberation Sans,
-metric-compatible), with kerning off as measured; every line has an exact pitch and
-no frame autofits, so what was measured is what is drawn. Shapes carry no theme
+metric-compatible), with kerning off as measured; each measured line ends in a line
+break (as the PDF's ``<br>``), every line has an exact pitch and no frame autofits,
+so PowerPoint, LibreOffice and the PDF break the same lines at the same words. Shapes carry no theme
 style: fill, outline and text colour are explicit, so no reader adds a shadow. The
 picture's alt text goes in the ``descr`` attribute of its ``cNvPr``.
 """
@@ -100,9 +101,15 @@ def _paragraph(paragraph: Any, para: Para, f: dict[str, Any], last: bool) -> Non
     paragraph.space_before = Pt(0)
     paragraph.space_after = Pt(0 if last else para.size * f["paragraph_after"])
     _bullet(paragraph, para.bullet, f)
-    if para.lead:
-        _run(paragraph, para.lead + " ", para, f, bold=True)
-    _run(paragraph, para.text, para, f, bold=para.bold)
+    lines = para.lines or ((para.lead, para.text) if not para.bold else (" ".join(filter(None, (para.lead, para.text))), ""),)
+    for i, (bold, plain) in enumerate(lines):
+        if i:
+            _line_break(paragraph, para)  # where the layout measured it, as the PDF breaks (<br>)
+        end = " " if i < len(lines) - 1 else ""  # the words stay apart in the paragraph's text
+        if bold:
+            _run(paragraph, bold + (" " if plain else end), para, f, bold=True)
+        if plain:
+            _run(paragraph, plain + end, para, f, bold=False)
 
 
 def _run(paragraph: Any, text: str, para: Para, f: dict[str, Any], bold: bool) -> None:
@@ -117,6 +124,16 @@ def _run(paragraph: Any, text: str, para: Para, f: dict[str, Any], bold: bool) -
     run.font.bold = bold
     run.font.color.rgb = RGBColor.from_string(para.color)
     _no_kerning(run)
+
+
+def _line_break(paragraph: Any, para: Para) -> None:
+    """An ``<a:br>`` sized like the text (a bare one takes the master's 18 pt in some readers)."""
+    from lxml import etree
+    from pptx.oxml.ns import qn
+
+    paragraph.add_line_break()
+    br = paragraph._p.findall(qn("a:br"))[-1]
+    etree.SubElement(br, qn("a:rPr"), sz=str(round(para.size * 100)), kern="0")
 
 
 def _no_kerning(run: Any) -> None:
