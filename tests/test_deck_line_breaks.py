@@ -33,6 +33,28 @@ def _lines(pdf: Path) -> Counter:
     return Counter(line for line in lines if line)
 
 
+def _baselines(pdf: Path) -> dict[str, list[float]]:
+    """Each column's text baselines, in points down from the first line (lines closer than 1.5 pt are one)."""
+    from pypdf import PdfReader
+
+    page = PdfReader(pdf).pages[0]
+    width, height = float(page.mediabox.width), float(page.mediabox.height)
+    found: list[tuple[float, float]] = []
+
+    def visit(text, cm, tm, font, size) -> None:
+        if text.strip():
+            found.append((cm[4] + tm[4] * cm[0], height - (cm[5] + tm[5] * cm[3])))
+
+    page.extract_text(visitor_text=visit)
+    top = min(y for _, y in found)
+    columns: dict[str, list[float]] = {"left": [], "right": []}
+    for x, y in sorted(found, key=lambda p: p[1]):
+        ys = columns["left" if x < width / 2 else "right"]
+        if not ys or y - top - ys[-1] > 1.5:
+            ys.append(y - top)
+    return columns
+
+
 @pytest.mark.parametrize("audience", ["leadership", "technical"])
 def test_libreoffice_breaks_the_slides_lines_where_the_pdf_does(tmp_path: Path, audience: str) -> None:
     out = tmp_path / "out"
@@ -48,3 +70,8 @@ def test_libreoffice_breaks_the_slides_lines_where_the_pdf_does(tmp_path: Path, 
     from_deck, from_pdf = _lines(converted / "executive_summary.pdf"), _lines(folder / "executive_summary.pdf")
     assert sum(from_pdf.values()) > 20
     assert from_deck == from_pdf, {"only in LibreOffice's": from_deck - from_pdf, "only in the PDF": from_pdf - from_deck}
+    # and at the same heights: no line of its own for a wrapped space, no drift (the slide sits on the sheet as it prints)
+    deck_rows, pdf_rows = _baselines(converted / "executive_summary.pdf"), _baselines(folder / "executive_summary.pdf")
+    for column in ("left", "right"):
+        assert len(deck_rows[column]) == len(pdf_rows[column]), column
+        assert max(abs(a - b) for a, b in zip(deck_rows[column], pdf_rows[column])) < 2.0, (column, deck_rows[column], pdf_rows[column])

@@ -105,11 +105,11 @@ def _paragraph(paragraph: Any, para: Para, f: dict[str, Any], last: bool) -> Non
     for i, (bold, plain) in enumerate(lines):
         if i:
             _line_break(paragraph, para)  # where the layout measured it, as the PDF breaks (<br>)
-        end = " " if i < len(lines) - 1 else ""  # the words stay apart in the paragraph's text
+        # no space before the break: LibreOffice wraps a trailing space that overhangs onto a line of its own
         if bold:
-            _run(paragraph, bold + (" " if plain else end), para, f, bold=True)
+            _run(paragraph, bold + (" " if plain else ""), para, f, bold=True)
         if plain:
-            _run(paragraph, plain + end, para, f, bold=False)
+            _run(paragraph, plain, para, f, bold=False)
 
 
 def _run(paragraph: Any, text: str, para: Para, f: dict[str, Any], bold: bool) -> None:
