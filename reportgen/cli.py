@@ -315,7 +315,8 @@ def _watch(args: argparse.Namespace) -> int:
     config = _config(args)
 
     def rebuild() -> str:
-        return _change_line(build(args.data, args.out, config, Progress(quiet=True), studies=args.study))
+        # each rebuild's stages on the terminal, their time counting while they run (silent when quiet or piped)
+        return _change_line(build(args.data, args.out, config, Progress(quiet=args.quiet), studies=args.study))
 
     watch(args.data, rebuild, args.interval, say=(lambda _line: None) if args.quiet else _say, out=_written(args))
     return EXIT_OK

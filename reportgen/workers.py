@@ -243,7 +243,7 @@ def _warm_up() -> None:
     from reportgen.render.jinja import environment
 
     environment()
-    weasyprint.HTML(string="<p style='font-family: DejaVu Sans'>warm <b>up</b></p>").write_pdf()
+    weasyprint.HTML(string="<p style='font-family: Liberation Sans'>warm <b>up</b></p>").write_pdf()
 
 
 class _InProcess:

@@ -133,7 +133,7 @@ def allowed_numbers(results: dict) -> set[str]:
 def font(bold: bool, size_pt: float):
     from PIL import ImageFont
 
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    name = "LiberationSans-Bold.ttf" if bold else "LiberationSans-Regular.ttf"
     return ImageFont.truetype(str(assets_dir() / "fonts" / name), size=round(size_pt * 20))  # 20 px per pt
 
 
@@ -225,7 +225,8 @@ def test_no_text_frame_overflows_its_box_and_nothing_is_below_ten_points(case):
             continue
         sizes = [r.font.size.pt for p in shape.text_frame.paragraphs for r in p.runs]
         assert sizes and min(sizes) >= MIN_PT, shape.name
-        assert all(r.font.name == "DejaVu Sans" for p in shape.text_frame.paragraphs for r in p.runs)
+        assert all(r.font.name == "Arial" for p in shape.text_frame.paragraphs for r in p.runs)
+        assert all(r._r.rPr.get("kern") == "0" for p in shape.text_frame.paragraphs for r in p.runs)  # measured unkerned
         if shape.text_frame.word_wrap is False:  # a header band: one line
             run = shape.text_frame.paragraphs[0].runs[0]
             inner = (shape.width - shape.text_frame.margin_left - shape.text_frame.margin_right) / EMU_PER_PT
@@ -265,10 +266,11 @@ def test_the_deck_names_the_shipped_font_and_its_licence_ships_with_it():
     from reportgen.render.exec_layout import layout_spec
 
     spec = layout_spec()
-    assert spec["font"]["family"] == "DejaVu Sans"
+    assert spec["font"]["family"] == "Arial"  # the font Office has; measured with its metric-compatible twin
     for key in ("regular", "bold"):
         assert (assets_dir() / spec["font"][key]).is_file()
-    assert "Bitstream" in (assets_dir() / "fonts" / "LICENSE").read_text()
+        assert "Liberation Sans" in _font_family(assets_dir() / spec["font"][key])
+    assert "Liberation" in (assets_dir() / "fonts" / "LICENSE-LiberationSans").read_text()
     assert (templates_dir() / "executive" / "summary.html.j2").is_file()
 
 
@@ -409,7 +411,8 @@ def test_a_long_title_is_set_smaller_or_wrapped_and_still_fits(real_build, tmp_p
     assert page.title_size < max(page.spec["font"]["title_sizes"]) or page.boxes_for("title")[0].h > 40
     write_pptx(page, tmp_path / "executive_summary.pptx")
     title_shape = open_deck(tmp_path).slides[0].shapes.title
-    assert title_shape.text_frame.text == title.strip()
+    assert title_shape.text_frame.text.replace("\v", " ") == title.strip()  # \v: a measured line break (<a:br>)
+    assert "\v" in title_shape.text_frame.text or page.title_size < max(page.spec["font"]["title_sizes"])
     assert needed_height_pt(title_shape) <= title_shape.height / EMU_PER_PT + 0.01
 
 
@@ -418,3 +421,36 @@ def test_importing_the_renderers_stays_light():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
     assert out[0] == "[]"
     assert "('executive_summary.pptx', 'executive_summary.pdf', 'executive_summary.json')" in out[1]
+
+
+def _font_family(path: Path) -> str:
+    from fontTools.ttLib import TTFont
+
+    return TTFont(path)["name"].getDebugName(1)
+
+
+def test_liberation_sans_has_arials_advance_widths_where_it_matters():
+    """The metric compatibility the deck relies on: Liberation Sans's widths are Arial's (2048 units a em)."""
+    from fontTools.ttLib import TTFont
+
+    regular = TTFont(assets_dir() / "fonts" / "LiberationSans-Regular.ttf")
+    widths = {ch: regular["hmtx"][regular.getBestCmap()[ord(ch)]][0] for ch in " aeimW0%"}
+    # Arial's published advance widths (hmtx of arial.ttf, 2048 units per em)
+    assert widths == {" ": 569, "a": 1139, "e": 1139, "i": 455, "m": 1706, "W": 1933, "0": 1139, "%": 1821}
+
+
+def test_the_deck_shapes_have_no_effects_and_the_pdf_embeds_the_measured_font(case):
+    folder, _ = case
+    from pypdf import PdfReader
+
+    slide = open_deck(folder).slides[0]
+    for shape in slide.shapes:
+        assert shape._element.find("{http://schemas.openxmlformats.org/presentationml/2006/main}style") is None, shape.name
+    for shape in slide.shapes:
+        sp_pr = shape._element.find("{http://schemas.openxmlformats.org/presentationml/2006/main}spPr")
+        effects = sp_pr.find("{http://schemas.openxmlformats.org/drawingml/2006/main}effectLst") if sp_pr is not None else None
+        if shape.shape_type == 1:  # autoshapes: bands, chevrons, rules
+            assert effects is not None and len(effects) == 0, shape.name
+    page = PdfReader(folder / "executive_summary.pdf").pages[0]
+    fonts = {str(f.get_object()["/BaseFont"]).split("+")[-1] for f in page["/Resources"]["/Font"].values()}
+    assert fonts == {"Liberation-Sans", "Liberation-Sans-Bold"}, fonts

@@ -2,7 +2,8 @@
 
 ``layout_page`` places the summary on the page described by
 ``templates/executive/layout.toml`` and measures every text box with Pillow
-and the font the deck names (DejaVu Sans, shipped in ``assets/fonts``). When
+and the font files shipped in ``assets/fonts`` (Liberation Sans, metric-compatible with
+Arial, the font the deck names so PowerPoint needs no substitute). When
 the page does not fit, it shortens by rule: drop the last optional block of
 the largest section that can help (the overview, or a section in an
 overflowing column), re-measure, repeat, so the smallest sections are

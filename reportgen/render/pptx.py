@@ -3,8 +3,11 @@
 The deck is built from python-pptx's own default template (its "Title Only"
 layout, so the slide has a real title for screen readers) and the numbers in
 ``templates/executive/layout.toml``; no binary template is kept. Every run
-names the font the layout measured with (DejaVu Sans), every line has an exact
-pitch and no frame autofits, so what was measured is what is drawn. The
+names Arial, whose metrics the layout measured (with the shipped Liberation Sans,
+metric-compatible), with kerning off as measured; each measured line ends in a line
+break (as the PDF's ``<br>``), every line has an exact pitch and no frame autofits,
+so PowerPoint, LibreOffice and the PDF break the same lines at the same words. Shapes carry no theme
+style: fill, outline and text colour are explicit, so no reader adds a shadow. The
 picture's alt text goes in the ``descr`` attribute of its ``cNvPr``.
 """
 
@@ -98,9 +101,15 @@ def _paragraph(paragraph: Any, para: Para, f: dict[str, Any], last: bool) -> Non
     paragraph.space_before = Pt(0)
     paragraph.space_after = Pt(0 if last else para.size * f["paragraph_after"])
     _bullet(paragraph, para.bullet, f)
-    if para.lead:
-        _run(paragraph, para.lead + " ", para, f, bold=True)
-    _run(paragraph, para.text, para, f, bold=para.bold)
+    lines = para.lines or ((para.lead, para.text) if not para.bold else (" ".join(filter(None, (para.lead, para.text))), ""),)
+    for i, (bold, plain) in enumerate(lines):
+        if i:
+            _line_break(paragraph, para)  # where the layout measured it, as the PDF breaks (<br>)
+        # no space before the break: LibreOffice wraps a trailing space that overhangs onto a line of its own
+        if bold:
+            _run(paragraph, bold + (" " if plain else ""), para, f, bold=True)
+        if plain:
+            _run(paragraph, plain, para, f, bold=False)
 
 
 def _run(paragraph: Any, text: str, para: Para, f: dict[str, Any], bold: bool) -> None:
@@ -114,6 +123,22 @@ def _run(paragraph: Any, text: str, para: Para, f: dict[str, Any], bold: bool) -
     run.font.size = Pt(para.size)
     run.font.bold = bold
     run.font.color.rgb = RGBColor.from_string(para.color)
+    _no_kerning(run)
+
+
+def _line_break(paragraph: Any, para: Para) -> None:
+    """An ``<a:br>`` sized like the text (a bare one takes the master's 18 pt in some readers)."""
+    from lxml import etree
+    from pptx.oxml.ns import qn
+
+    paragraph.add_line_break()
+    br = paragraph._p.findall(qn("a:br"))[-1]
+    etree.SubElement(br, qn("a:rPr"), sz=str(round(para.size * 100)), kern="0")
+
+
+def _no_kerning(run: Any) -> None:
+    """Kerning off, as measured (PowerPoint's default master kerns text of 12 pt and above)."""
+    run._r.get_or_add_rPr().set("kern", "0")
 
 
 def _bullet(paragraph: Any, bullet: bool, f: dict[str, Any]) -> None:
@@ -157,6 +182,7 @@ def _band(slide: Any, box: Box, spec: dict[str, Any]) -> None:
     run.text = box.title
     run.font.name, run.font.size, run.font.bold = f["family"], Pt(f["header_size"]), True
     run.font.color.rgb = RGBColor.from_string(c["band_text"])
+    _no_kerning(run)
 
     width = band["chevron_width"] * PT_PER_IN
     left = box.x + box.w - band["chevron_overlap"] * PT_PER_IN
@@ -176,8 +202,14 @@ def _rule(slide: Any, box: Box) -> None:
 
 
 def _fill(shape: Any, fill: str, outline: str | None) -> None:
-    """Solid fill, an outline or none, and no theme shadow."""
+    """Solid fill, an outline or none, and no effect at all.
+
+    python-pptx gives an autoshape a theme ``<p:style>`` whose ``effectRef idx="2"``
+    LibreOffice draws as a shadow even beside an empty ``<a:effectLst/>``; every
+    colour here is explicit, so the style goes.
+    """
     from pptx.dml.color import RGBColor
+    from pptx.oxml.ns import qn
     from pptx.util import Pt
 
     shape.fill.solid()
@@ -187,4 +219,7 @@ def _fill(shape: Any, fill: str, outline: str | None) -> None:
         shape.line.width = Pt(1.5)
     else:
         shape.line.fill.background()
-    shape.shadow.inherit = False
+    shape.shadow.inherit = False  # an empty <a:effectLst/>
+    style = shape._element.find(qn("p:style"))
+    if style is not None:
+        shape._element.remove(style)
