@@ -133,17 +133,15 @@ class Project:
 
     def _analyse(self) -> dict[str, Any]:
         """Load the data once with the build's loader, then each study's ``analyse`` (and its related studies)."""
-        import importlib
-
-        from reportgen.io import check_file, fingerprint
+        from reportgen.data import check_file, fingerprint, load_studies
         from reportgen.progress import Progress
 
         progress = Progress(quiet=True)
         check_file(self.data)
-        dataset = importlib.import_module("reportgen.build")._load(self.data, fingerprint(self.data), self.config, progress)
+        datasets = load_studies(self.data, self._studies, self.config, fingerprint(self.data))
         results: dict[str, Any] = {}
         for study in self._studies:
-            found = study.analyse(dataset, self.config, progress)
+            found = study.analyse(datasets[study.id], self.config, progress)
             uses = {i: r for i, r in results.items() if i in getattr(study, "uses", ())}
             results[study.id] = study.with_related(found, uses) if uses else found
         return results

@@ -38,7 +38,7 @@ def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
 def demo(tmp_path_factory) -> Path:
     """One finished demo build (leadership tone), shared by the module; tests copy it before changing it."""
     out = tmp_path_factory.mktemp("mailsec") / "demo"
-    done = _run("demo", "--rows", "2000", "--out", str(out), "--quiet")
+    done = _run("demo", "--rows", "2000", "--out", str(out), "--quiet", "--study", "regression")
     assert done.returncode == 0, done.stderr
     return out
 
@@ -47,7 +47,7 @@ def demo(tmp_path_factory) -> Path:
 def technical_demo(tmp_path_factory) -> Path:
     """A demo build written in the technical tone."""
     out = tmp_path_factory.mktemp("mailsec_tech") / "demo"
-    done = _run("demo", "--rows", "2000", "--out", str(out), "--audience", "technical", "--quiet")
+    done = _run("demo", "--rows", "2000", "--out", str(out), "--audience", "technical", "--quiet", "--study", "regression")
     assert done.returncode == 0, done.stderr
     return out
 

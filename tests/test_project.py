@@ -34,12 +34,11 @@ def project(csv: Path):
 
 
 def test_the_data_is_read_once_and_only_when_results_are_asked_for(csv: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import importlib
+    import reportgen.data
 
-    build_module = importlib.import_module("reportgen.build")
     loads = []
-    real_load = build_module._load
-    monkeypatch.setattr(build_module, "_load", lambda *a, **k: loads.append(1) or real_load(*a, **k))
+    real_load = reportgen.data.load_studies
+    monkeypatch.setattr(reportgen.data, "load_studies", lambda *a, **k: loads.append(1) or real_load(*a, **k))
     project = reportgen.Project(csv, studies=STUDY)
     assert loads == []  # nothing read yet
     first = project.results

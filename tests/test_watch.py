@@ -40,7 +40,7 @@ def test_two_changes_two_rebuilds_and_a_broken_file_keeps_the_last_good_build(tm
     data, out = tmp_path / "d.csv", tmp_path / "out"
     write_csv(data, rows=1_500, seed=1)
     process = subprocess.Popen(
-        [sys.executable, "-m", "reportgen", "watch", "--data", str(data), "--out", str(out), "--interval", "0.2"],
+        [sys.executable, "-m", "reportgen", "watch", "--data", str(data), "--out", str(out), "--interval", "0.2", "--study", "regression"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:
