@@ -12,13 +12,13 @@ __version__ = "0.1.0"
 __all__ = ["Config", "InputError", "Project", "analyse_file", "build"]
 
 if TYPE_CHECKING:
-    from reportgen.build import build
+    from reportgen.builder import build
     from reportgen.config import Config
     from reportgen.errors import InputError
     from reportgen.pipeline import analyse_file
     from reportgen.project import Project
 
-_HOMES = {"Config": "reportgen.config", "InputError": "reportgen.errors", "analyse_file": "reportgen.pipeline", "build": "reportgen.build", "Project": "reportgen.project"}
+_HOMES = {"Config": "reportgen.config", "InputError": "reportgen.errors", "analyse_file": "reportgen.pipeline", "build": "reportgen.builder", "Project": "reportgen.project"}
 
 
 def __getattr__(name: str) -> Any:

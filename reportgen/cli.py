@@ -206,7 +206,7 @@ def _written(args: argparse.Namespace | None) -> Path | None:
     if getattr(args, "out", None) is not None:
         return Path(args.out)
     if getattr(args, "data", None) is not None and args.command in ("build", "watch"):
-        from reportgen.build import default_out
+        from reportgen.builder import default_out
 
         return default_out(args.data)
     return None
@@ -234,7 +234,7 @@ def _config_path(args: argparse.Namespace) -> Path | None:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from reportgen.build import build
+    from reportgen.builder import build
     from reportgen.progress import Progress
 
     config = _config(args)
@@ -308,7 +308,7 @@ def _email(args: argparse.Namespace) -> int:
 
 
 def _watch(args: argparse.Namespace) -> int:
-    from reportgen.build import build
+    from reportgen.builder import build
     from reportgen.delivery.watch import watch
     from reportgen.progress import Progress
 

@@ -124,9 +124,7 @@ class Project:
         and the project page, each study rebuilt only when its input changed
         (``force=True`` rebuilds them all).
         """
-        import importlib
-
-        build = importlib.import_module("reportgen.build").build
+        from reportgen.builder import build
         with python_words():
             report = build(self.data, out, self.config, force=force, studies=list(self.studies))
         return report.out

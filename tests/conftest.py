@@ -39,7 +39,7 @@ def study_build(report, study_id: str = "regression") -> StudyBuild:
 @pytest.fixture(scope="session")
 def real_build(real_data: Path, tmp_path_factory: pytest.TempPathFactory) -> StudyBuild:
     """The regression study of one full build of the real data, shared by every test that reads its outputs."""
-    from reportgen.build import build
+    from reportgen.builder import build
     from reportgen.config import Config
 
     return study_build(build(real_data, tmp_path_factory.mktemp("real") / "out", Config(), studies=["regression"]))

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from conftest import study_build
-from reportgen.build import build
+from reportgen.builder import build
 from reportgen.config import Config
 from reportgen.formatters import fmt_delta, fmt_value
 from reportgen.synthetic import write_csv

@@ -292,7 +292,7 @@ def _allowed(doc, extra_text: str) -> set[str]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    from reportgen.build import build
+    from reportgen.builder import build
     from reportgen.synthetic import write_csv
 
     folder = tmp_path_factory.mktemp("clf_build")

@@ -68,7 +68,7 @@ HEAVY = ("pandas", "numpy", "scipy", "sklearn", "statsmodels", "matplotlib", "we
 
 
 def test_importing_the_command_line_loads_no_heavy_library():
-    probe = f"import sys, reportgen.cli, reportgen.build; print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
+    probe = f"import sys, reportgen.cli, reportgen.builder; print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
@@ -130,3 +130,19 @@ def test_every_option_with_a_default_says_it_in_the_help():
     assert "(default: localhost)" in run("email", "--help").stdout
     assert "(default: outputs/<data file stem>/)" in run("build", "--help").stdout
     assert "(default: None)" not in run("build", "--help").stdout
+
+
+def test_every_public_name_stays_itself_on_a_second_access():
+    """A submodule named like a public name would replace it once imported (``reportgen.build`` did, issue 17)."""
+    probe = (
+        "import importlib, pkgutil, reportgen\n"
+        "first = {n: getattr(reportgen, n) for n in reportgen.__all__}\n"
+        "for m in pkgutil.walk_packages(reportgen.__path__, 'reportgen.'):\n"
+        "    if not m.name.endswith('__main__'):\n"
+        "        importlib.import_module(m.name)\n"
+        "second = {n: getattr(reportgen, n) for n in reportgen.__all__}\n"
+        "print(sorted(n for n in first if first[n] is not second[n] or type(second[n]).__name__ == 'module'))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300, check=False)
+    assert (done.returncode, done.stdout.strip()) == (0, "[]"), done.stderr
+    assert callable(__import__("reportgen").build)

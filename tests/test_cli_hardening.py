@@ -100,39 +100,39 @@ def test_a_full_disk_exits_2_naming_the_out_folder(data, tmpfs):
 
 @pytest.mark.parametrize("code", sorted(ENVIRONMENT_ERRORS), ids=errno.errorcode.get)
 def test_each_environment_error_is_one_error_line_naming_the_path(code, data, tmp_path, monkeypatch, capsys):
-    import reportgen.build
+    import reportgen.builder
 
     target = tmp_path / "out" / "results.json"
 
     def fails(*_args, **_kwargs):
         raise OSError(code, "as the system says it", str(target))
 
-    monkeypatch.setattr(reportgen.build, "build", fails)
+    monkeypatch.setattr(reportgen.builder, "build", fails)
     assert cli.main(["build", "--data", str(data), "--out", str(tmp_path / "out")]) == 2
     assert capsys.readouterr().err == line(code, target) + "\n"
 
 
 def test_a_permission_error_in_process_names_the_path(data, tmp_path, monkeypatch, capsys):
-    import reportgen.build
+    import reportgen.builder
 
     def fails(*_args, **_kwargs):
         raise PermissionError(errno.EACCES, "Permission denied", str(tmp_path / ".out.lock"))
 
-    monkeypatch.setattr(reportgen.build, "build", fails)
+    monkeypatch.setattr(reportgen.builder, "build", fails)
     assert cli.main(["build", "--data", str(data), "--out", str(tmp_path / "out")]) == 2
     assert capsys.readouterr().err == line(errno.EACCES, tmp_path / ".out.lock") + "\n"
 
 
 def test_a_full_disk_without_a_file_name_names_the_out_folder_and_others_stay_unexpected(data, tmp_path, monkeypatch, capsys):
     """A write through an open file reports ENOSPC with no name; a disk error (EIO) or a nameless EACCES is no user error."""
-    import reportgen.build
+    import reportgen.builder
 
     raised: list[OSError] = []
 
     def fails(*_args, **_kwargs):
         raise raised[-1]
 
-    monkeypatch.setattr(reportgen.build, "build", fails)
+    monkeypatch.setattr(reportgen.builder, "build", fails)
     out = tmp_path / "out"
     raised.append(OSError(errno.ENOSPC, "No space left on device"))
     assert cli.main(["build", "--data", str(data), "--out", str(out)]) == 2
@@ -147,12 +147,12 @@ def test_a_full_disk_without_a_file_name_names_the_out_folder_and_others_stay_un
 
 
 def test_a_mapped_error_shows_its_traceback_with_reportgen_debug_and_still_exits_2(data, tmp_path, monkeypatch, capsys):
-    import reportgen.build
+    import reportgen.builder
 
     def fails(*_args, **_kwargs):
         raise OSError(errno.EROFS, "Read-only file system", str(tmp_path / "out"))
 
-    monkeypatch.setattr(reportgen.build, "build", fails)
+    monkeypatch.setattr(reportgen.builder, "build", fails)
     monkeypatch.setenv("REPORTGEN_DEBUG", "1")
     assert cli.main(["build", "--data", str(data), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err

@@ -126,7 +126,7 @@ def _counting_reads(monkeypatch) -> list[tuple[str, ...]]:
 
 
 def test_a_study_keeps_rows_missing_a_column_it_does_not_read_and_the_file_is_read_once(toy, data, frame, tmp_path, monkeypatch):
-    from reportgen.build import build
+    from reportgen.builder import build
 
     reads = _counting_reads(monkeypatch)
     report = build(data, tmp_path / "out", Config(), studies=["toy", "regression"])
@@ -149,7 +149,7 @@ def test_a_study_keeps_rows_missing_a_column_it_does_not_read_and_the_file_is_re
 
 
 def test_a_build_of_one_study_reads_only_its_columns(toy, data, tmp_path, monkeypatch):
-    from reportgen.build import build
+    from reportgen.builder import build
 
     reads = _counting_reads(monkeypatch)
     build(data, tmp_path / "out", Config(), studies=["toy"])
@@ -157,7 +157,7 @@ def test_a_build_of_one_study_reads_only_its_columns(toy, data, tmp_path, monkey
 
 
 def test_an_unchanged_rebuild_reads_nothing(toy, data, tmp_path, monkeypatch):
-    from reportgen.build import build
+    from reportgen.builder import build
 
     build(data, tmp_path / "out", Config(), studies=["toy"])
     reads = _counting_reads(monkeypatch)
@@ -166,7 +166,7 @@ def test_an_unchanged_rebuild_reads_nothing(toy, data, tmp_path, monkeypatch):
 
 
 def test_a_three_label_target_is_refused_when_the_regression_is_built_but_not_for_another_study(toy, data, tmp_path):
-    from reportgen.build import build
+    from reportgen.builder import build
 
     three = Config.from_dict({"model": {"target": "author_ban_status", "positive_class": "banned",
                                         "predictors": ["video_duration_sec", "claim_status"], "extra_candidates": []}})

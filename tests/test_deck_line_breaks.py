@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.build import build
+from reportgen.builder import build
 from reportgen.config import Config
 from reportgen.synthetic import write_csv
 

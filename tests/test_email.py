@@ -9,7 +9,7 @@ from email import policy
 import pytest
 
 from conftest import study_build
-from reportgen.build import build
+from reportgen.builder import build
 from reportgen.cli import main
 from reportgen.config import Config
 from reportgen.delivery import mail

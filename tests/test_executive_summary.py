@@ -31,7 +31,7 @@ MIN_PT = 10.0
 def small_build(tmp_path_factory: pytest.TempPathFactory):
     """The regression study of a full build of 3,000 demo rows at another seed than the tests' usual one."""
     from conftest import study_build
-    from reportgen.build import build
+    from reportgen.builder import build
     from reportgen.synthetic import write_csv
 
     folder = tmp_path_factory.mktemp("exec_small")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from reportgen.build import build
+from reportgen.builder import build
 from reportgen.config import Config
 from reportgen.formatters import fmt_int, fmt_pct
 from reportgen.data import Dataset

@@ -195,7 +195,7 @@ def test_results_round_trip_through_json(confounded):
 
 @pytest.fixture(scope="module")
 def real(real_data: Path, tmp_path_factory: pytest.TempPathFactory):
-    from reportgen.build import build
+    from reportgen.builder import build
 
     out = tmp_path_factory.mktemp("hyp_real") / "out"
     report = build(real_data, out, Config(), studies=["hypothesis"])
@@ -408,7 +408,7 @@ def test_figures_have_alt_text_from_the_numbers_everywhere(real):
 
 
 def test_demo_data_build_through_the_public_protocol(tmp_path):
-    from reportgen.build import build
+    from reportgen.builder import build
     from reportgen.synthetic import write_csv
 
     data = write_csv(tmp_path / "d.csv", rows=1_500, seed=3)

@@ -80,7 +80,7 @@ def test_force_rebuilds_and_a_new_audience_re_renders_without_refitting(built):
 
 
 def test_the_comparison_records_the_previous_values(tmp_path):
-    from reportgen.build import build
+    from reportgen.builder import build
     from reportgen.config import Config
     from reportgen.formatters import fmt_pct
     from reportgen.synthetic import write_csv

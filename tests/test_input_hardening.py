@@ -188,7 +188,7 @@ def test_a_file_appended_to_while_validate_reads_it_is_refused(tmp_path, frame, 
 
 
 def test_a_build_of_a_file_appended_to_mid_build_is_refused_and_writes_nothing(tmp_path, frame, monkeypatch):
-    from reportgen.build import build
+    from reportgen.builder import build
 
     data = write(frame, tmp_path / "data.csv")
     _append_while_reading(monkeypatch, data)

@@ -14,7 +14,7 @@ import pytest
 from test_bad_inputs import checksums
 
 from reportgen import staging, synthetic
-from reportgen.build import build
+from reportgen.builder import build
 from reportgen.config import Config
 
 BIG_ROWS = 20_000  # a few seconds of build: time to be caught midway, quick to write

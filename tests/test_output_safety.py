@@ -28,7 +28,7 @@ import pytest
 from test_bad_inputs import checksums, cli
 
 from reportgen import schema, staging, synthetic
-from reportgen.build import build
+from reportgen.builder import build
 from reportgen.config import Config
 from reportgen.errors import InputError
 

@@ -168,7 +168,7 @@ def test_metric_intervals_hold_the_estimate_and_cv_is_on_training_rows():
 def edge_builds(tmp_path_factory):
     """Full builds of three frames the model cannot be trusted on."""
     from conftest import study_build, write_csv
-    from reportgen.build import build
+    from reportgen.builder import build
 
     frames = {
         "separation": truth_frame(1_000, 7, separate=True),

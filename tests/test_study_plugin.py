@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from reportgen import studies
-from reportgen.build import build
+from reportgen.builder import build
 from reportgen.config import Config
 from reportgen.core.document import Document, Paragraph, Section, Table
 from reportgen.core.summary import SECTION_TITLES, Block, ExecutiveSummary

@@ -46,7 +46,7 @@ def test_without_fork_everything_runs_in_this_process(monkeypatch, tmp_path):
 
 def test_a_build_without_fork_writes_the_same_files(monkeypatch, tmp_path):
     from reportgen import workers
-    from reportgen.build import build
+    from reportgen.builder import build
     from reportgen.config import Config
     from reportgen.synthetic import write_csv
 
