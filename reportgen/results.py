@@ -164,8 +164,9 @@ class ModelFit:
         """Non-intercept terms, strongest comparable effect first (|log OR|)."""
         import math
 
-        effects = [t for t in self.terms if t.comparable_or]
-        return tuple(sorted(effects, key=lambda t: -abs(math.log(t.comparable_or))))
+        # An odds ratio of 0.0 is a value (the strongest possible negative effect), not a missing one.
+        effects = [t for t in self.terms if t.comparable_or is not None]
+        return tuple(sorted(effects, key=lambda t: -abs(math.log(t.comparable_or)) if t.comparable_or > 0 else -math.inf))
 
 
 @dataclass(frozen=True)

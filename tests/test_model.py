@@ -72,3 +72,15 @@ def test_upsampling_changes_predictions_but_not_inference():
     none = analyse(_dataset(frame), Config.from_dict({"model": {"balancing": "none"}}))
     assert [t.coef for t in weighted.model.terms] == [t.coef for t in upsampled.model.terms]
     assert none.evaluation.confusion_matrix != weighted.evaluation.confusion_matrix
+
+
+def test_an_odds_ratio_of_zero_is_the_strongest_effect_not_a_missing_one(known_results):
+    """A separated category can read OR 0.0 per SD: it is ranked first, never dropped (issue 16)."""
+    import dataclasses
+
+    model = known_results.model
+    weakest = model.ranked_effects()[-1]
+    zero = dataclasses.replace(weakest, **({"or_per_sd": 0.0} if weakest.kind == "continuous" else {"odds_ratio": 0.0}))
+    changed = dataclasses.replace(model, terms=tuple(zero if t is weakest else t for t in model.terms))
+    ranked = changed.ranked_effects()
+    assert ranked[0].term == weakest.term and len(ranked) == len(model.ranked_effects())
