@@ -76,7 +76,8 @@ def _check_message(message, finished, to):
     from reportgen.studies.regression.summary import summary_text
 
     assert message["To"] == ", ".join(to)
-    assert message["Subject"] == f"{Config().report.title} (data of {finished.results.data.modified})"
+    verdict = get("regression").verdict(finished.results)
+    assert message["Subject"] == f"{verdict} [{Config().report.title}, data of {finished.results.data.modified}]"  # the answer first
     text = message.get_body(("plain",)).get_content().replace("\r\n", "\n")  # SMTP carries CRLF
     html = message.get_body(("html",)).get_content()
     verdict = get("regression").verdict(finished.results)

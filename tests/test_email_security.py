@@ -358,7 +358,8 @@ def test_a_line_break_in_the_title_exits_2_naming_the_subject(demo, tmp_path):
     eml = tmp_path / "m.eml"
     done = _eml(folder, eml)
     assert done.returncode == 2, done.stderr
-    assert done.stderr.startswith("error: the report title (the mail's subject): control characters (such as a line break) in 'Quarterly summary\\r\\nBcc: evil@attacker.test")  # the subject: the title, then the data's date
+    assert done.stderr.startswith("error: the report title (the mail's subject): control characters (such as a line break) in '")
+    assert "Quarterly summary\\r\\nBcc: evil@attacker.test" in done.stderr  # the subject: the answer, then the title and the data's date
     assert not eml.exists()
 
 

@@ -105,8 +105,10 @@ def mail_contents(build: PreviousBuild, study_ids: Sequence[str]) -> MailContent
 
     parts = [_study_mail(build, study_id) for study_id in study_ids]
     dates = ", ".join(dict.fromkeys(p.modified for p in parts if p.modified))
+    # The subject leads with the answer, as the body does: a reader of the inbox learns it without opening.
+    lead = f"{parts[0].verdict} " if len(parts) == 1 else ""
     titles = parts[0].summary.title if len(parts) == 1 else "Executive summaries: " + ", ".join(p.title for p in parts)
-    subject = header_text(titles + (f" (data of {dates})" if dates else ""), "the report title (the mail's subject)")
+    subject = header_text(f"{lead}[{titles}" + (f", data of {dates}]" if dates else "]"), "the report title (the mail's subject)")
     attachments = tuple((f"{study_id}_{SUMMARY_PDF}", p.pdf) for study_id, p in zip(study_ids, parts))
     return MailContents(attachments, subject, _text(parts), _html(parts))
 
