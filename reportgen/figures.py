@@ -6,6 +6,8 @@ never from raw rows, so a million rows draw as fast as a thousand.
 
 from __future__ import annotations
 
+import functools
+
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +25,22 @@ HEATMAP = "cividis"  # perceptually uniform and colour-blind safe
 DPI = 150
 
 
+@functools.cache
+def _shipped_font() -> str:
+    """Register the summary's font (Liberation Sans, shipped in assets/fonts) with matplotlib; its family name.
+
+    Charts then read in the same face as the slide and the PDF around them,
+    whatever fonts the machine has.
+    """
+    from matplotlib import font_manager
+
+    from reportgen.resources import assets_dir
+
+    for path in sorted((assets_dir() / "fonts").glob("LiberationSans-*.ttf")):
+        font_manager.fontManager.addfont(str(path))
+    return "Liberation Sans"
+
+
 @contextmanager
 def _figure(path: Path, size: tuple[float, float] = (6.4, 4.0)) -> Iterator[Axes]:
     """A styled axes that is saved to ``path`` and closed, whatever happens."""
@@ -32,6 +50,7 @@ def _figure(path: Path, size: tuple[float, float] = (6.4, 4.0)) -> Iterator[Axes
     import matplotlib.pyplot as plt
 
     style = {
+        "font.family": _shipped_font(),
         "font.size": 10,
         "axes.titlesize": 12,
         "axes.spines.top": False,
