@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 #: Metrics with an interval, in the order results list them.
 METRICS = ("accuracy", "precision", "recall", "f1", "roc_auc", "average_precision")
 RESAMPLES = 1000
+#: Counts held at once (resamples x test rows): about 40 MB of floats, whatever the size of the test set.
+CELLS = 5_000_000
 LEVEL = 0.95
 
 
@@ -66,19 +68,29 @@ def metric_intervals(y_true: np.ndarray, scores: np.ndarray, threshold: float, s
     y_true, scores = np.asarray(y_true).astype(int), np.asarray(scores, dtype=float)
     rng = np.random.default_rng(seed)
     positives, negatives = np.flatnonzero(y_true == 1), np.flatnonzero(y_true == 0)
-    rows = np.concatenate(
-        [rng.choice(positives, (resamples, positives.size)), rng.choice(negatives, (resamples, negatives.size))], axis=1
-    )
-    # A resample is the test set with each row counted as often as it was drawn: metrics from those counts.
-    counts = np.bincount((rows + np.arange(resamples)[:, None] * y_true.size).ravel(), minlength=resamples * y_true.size)
+    # A resample is the test set with each row counted as often as it was drawn: metrics from those counts,
+    # a block of resamples at a time so that memory stays bounded (a block holds about CELLS counts).
     table = _ScoreTable(y_true, scores)
     estimate = table.metrics(np.ones((1, y_true.size)), threshold)
-    sampled = table.metrics(counts.reshape(resamples, y_true.size), threshold)
+    block = max(1, CELLS // y_true.size)
+    sampled = np.hstack([
+        table.metrics(_counts(rng, positives, negatives, y_true.size, min(block, resamples - start)), threshold)
+        for start in range(0, resamples, block)
+    ])
     tail = (1 - LEVEL) / 2 * 100
     low, high = np.percentile(sampled, [tail, 100 - tail], axis=1)
     return tuple(
         Interval(name, float(estimate[i, 0]), float(low[i]), float(high[i]), LEVEL, resamples) for i, name in enumerate(METRICS)
     )
+
+
+def _counts(rng: np.random.Generator, positives: np.ndarray, negatives: np.ndarray, n: int, resamples: int) -> np.ndarray:
+    """How often each test row is drawn in each of ``resamples`` stratified resamples: an array (resample, row)."""
+    import numpy as np
+
+    rows = np.concatenate([rng.choice(positives, (resamples, positives.size)), rng.choice(negatives, (resamples, negatives.size))], axis=1)
+    counts = np.bincount((rows + np.arange(resamples)[:, None] * n).ravel(), minlength=resamples * n)
+    return counts.reshape(resamples, n).astype(float)
 
 
 class _ScoreTable:
