@@ -327,6 +327,8 @@ class SeedRepeats:
     upsampled_higher: int
     copies_min: int
     copies_max: int
+    rows_total: int = 0  # rows of the study
+    rows_per_seed: int = 0  # rows each seed's comparison used: all of them, or a stratified sample on large data
 
 
 @dataclass(frozen=True)
@@ -405,6 +407,7 @@ class ModelValue:
     seed: int
     threshold_source: str = "fixed"  # "fixed": [model] threshold; "cv": chosen on the training rows by cross-validation
     cv_threshold_f1: float | None = None  # out-of-fold F1 at the cross-validated operating point
+    cv_rows: int = 0  # training rows the cross-validation used: all of them, or a stratified sample on large data
 
     def interval(self, metric: str) -> MetricInterval | None:
         """The interval of ``metric`` ("roc_auc", "f1", ...), if computed."""

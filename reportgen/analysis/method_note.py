@@ -79,7 +79,11 @@ def repeat_over_seeds(frame: pd.DataFrame, spec: DesignSpec, config: Config, cou
 
     from reportgen.analysis.split import split_data
 
+    from reportgen.stats.sampling import bounded_rows
+
     m = config.model
+    total = len(frame)
+    frame = frame.iloc[bounded_rows((frame[m.target].astype(str) == m.positive_class).to_numpy(), m.seed)]
     seeds = tuple(m.seed + i for i in range(count))
     honest, upsampled, copies = [], [], []
     for seed in seeds:
@@ -110,6 +114,8 @@ def repeat_over_seeds(frame: pd.DataFrame, spec: DesignSpec, config: Config, cou
         upsampled_higher=sum(g > 0 for g in gaps),
         copies_min=min(copies),
         copies_max=max(copies),
+        rows_total=total,
+        rows_per_seed=len(frame),
     )
 
 

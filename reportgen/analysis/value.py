@@ -58,6 +58,7 @@ def model_value(
     from scipy.stats import chi2
 
     from reportgen.stats.intervals import metric_intervals
+    from reportgen.stats.sampling import REFIT_ROWS
 
     m = config.model
     intervals = tuple(
@@ -105,6 +106,7 @@ def model_value(
         seed=m.seed,
         threshold_source=m.operating_point,
         cv_threshold_f1=cv_f1,
+        cv_rows=min(len(split.y_train), REFIT_ROWS),
     )
 
 
@@ -129,13 +131,16 @@ def cross_validated_auc(split: Split, spec: DesignSpec, config: Config) -> list[
 
     from reportgen.analysis.model import fit_classifier
 
-    y = split.y_train
+    from reportgen.stats.sampling import bounded_rows
+
+    rows = bounded_rows(split.y_train, config.model.seed)
+    train, y = split.train.iloc[rows], split.y_train[rows]
     folds = min(CV_FOLDS, int(y.sum()), int(len(y) - y.sum()))
     if folds < 2:
         return []
     out = []
     for fit_rows, check_rows in StratifiedKFold(folds, shuffle=True, random_state=config.model.seed).split(np.zeros(len(y)), y):
-        inner = Split(split.train.iloc[fit_rows], split.train.iloc[check_rows], y[fit_rows], y[check_rows])
+        inner = Split(train.iloc[fit_rows], train.iloc[check_rows], y[fit_rows], y[check_rows])
         clf = fit_classifier(inner, spec, config)
         held = inner.test[list(spec.features)].astype({c: str for c in spec.categorical})
         out.append(float(roc_auc_score(inner.y_test, clf.predict_proba(held)[:, 1])))

@@ -181,6 +181,8 @@ def _repeats_text(rep: SeedRepeats | None) -> tuple[Paragraph, ...]:
         if rep.copies_min == rep.copies_max
         else f"{fmt_int(rep.copies_min)}–{fmt_int(rep.copies_max)} test rows are leaked copies"
     )
+    if 0 < rep.rows_per_seed < rep.rows_total:  # large data: the refits run on a bounded sample (stats.sampling)
+        copies += f" (each seed on a stratified sample of {fmt_int(rep.rows_per_seed)} of the {fmt_int(rep.rows_total)} rows)"
     if n > 1 and rep.gap_min > 0:
         verdict = (
             f"upsampling first reads higher in every seed (by {fmt_rate(rep.gap_min)}–{fmt_rate(rep.gap_max)}): on this data the leak "

@@ -275,7 +275,7 @@ def _value_blocks(r: AnalysisResults) -> list[Block]:
         else ""
     )
     cv = (
-        f" On the training rows, {v.cv_folds}-fold stratified cross-validation of the same pipeline gives ROC AUC "
+        f" On the training rows{_sampled(v.cv_rows, r.model.n_train)}, {v.cv_folds}-fold stratified cross-validation of the same pipeline gives ROC AUC "
         f"{fmt_rate(v.cv_roc_auc_mean)}" + (f" ± {fmt_rate(v.cv_roc_auc_sd)} (SD over folds)" if v.cv_roc_auc_sd is not None else "")
         + f" against {fmt_rate(e.roc_auc)} on the test set."
         if v.cv_roc_auc_mean is not None
@@ -336,3 +336,8 @@ def _value_blocks(r: AnalysisResults) -> list[Block]:
 def _iv(v, metric: str):
     """The interval of ``metric`` or None."""
     return v.interval(metric)
+
+
+def _sampled(used: int, total: int) -> str:
+    """' (a stratified sample of N of them)' when a refit used a bounded sample of the rows, else ''."""
+    return f" (a stratified sample of {fmt_int(used)} of them)" if 0 < used < total else ""
