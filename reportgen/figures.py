@@ -144,21 +144,26 @@ def correlations(r: AnalysisResults, path: Path) -> FigureInfo:
     return FigureInfo(path.name, "Correlation heatmap", f"Heatmap of correlations between {len(columns)} numeric columns. Strongest: {strongest}.", "Pearson correlations on all usable rows.")
 
 
-def confusion(r: AnalysisResults, path: Path) -> FigureInfo:
-    """The test-set confusion matrix, counts and row shares."""
-    cm = r.evaluation.confusion_matrix
-    neg, pos = [k for k in r.exploration.class_balance if k != r.model.positive_class][0], r.model.positive_class
+def draw_confusion(path: Path, cm: Any, negative: str, positive: str, title: str) -> None:
+    """A 2 x 2 confusion matrix (``cm.tn``, ``fp``, ``fn``, ``tp``) as a heatmap with its counts; every study's looks alike."""
     cells = [[cm.tn, cm.fp], [cm.fn, cm.tp]]
     with _figure(path, (4.6, 3.9)) as ax:
         image = ax.imshow(cells, cmap=HEATMAP)
         for i, row in enumerate(cells):
             for j, v in enumerate(row):
                 ax.text(j, i, fmt_int(v), ha="center", va="center", fontsize=14, color=_ink_on(image, v))
-        ax.set_xticks([0, 1], [neg, pos])
-        ax.set_yticks([0, 1], [neg, pos])
+        ax.set_xticks([0, 1], [negative, positive])
+        ax.set_yticks([0, 1], [negative, positive])
         ax.set_xlabel("predicted")
         ax.set_ylabel("actual")
-        ax.set_title("Confusion matrix (test set)")
+        ax.set_title(title)
+
+
+def confusion(r: AnalysisResults, path: Path) -> FigureInfo:
+    """The test-set confusion matrix, counts and row shares."""
+    cm = r.evaluation.confusion_matrix
+    neg, pos = [k for k in r.exploration.class_balance if k != r.model.positive_class][0], r.model.positive_class
+    draw_confusion(path, cm, neg, pos, "Confusion matrix (test set)")
     alt = (
         f"Confusion matrix on {fmt_int(cm.tn + cm.fp + cm.fn + cm.tp)} test videos. "
         f"Top left: {fmt_int(cm.tn)} {neg} correctly predicted {neg}. Top right: {fmt_int(cm.fp)} {neg} wrongly predicted {pos}. "

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from reportgen.figures import HEATMAP, PALETTE, _figure, _ink_on
-from reportgen.formatters import fmt_int, fmt_pct, fmt_rate
+from reportgen.figures import PALETTE, _figure, draw_confusion
+from reportgen.formatters import fmt_int, fmt_rate
 from reportgen.results import FigureInfo
 from reportgen.studies.classifier.results import ClassifierResults
 from reportgen.studies.classifier.words import feature_name
@@ -24,17 +24,7 @@ _LABELS = {"accuracy": "accuracy", "precision": "precision", "recall": "recall",
 def confusion(r: ClassifierResults, path: Path) -> FigureInfo:
     """The champion's confusion matrix on the test rows."""
     cm, pos, neg = r.test.confusion, r.features.positive_class, r.features.negative_class
-    cells = [[cm.tn, cm.fp], [cm.fn, cm.tp]]
-    with _figure(path, (4.6, 3.9)) as ax:
-        image = ax.imshow(cells, cmap=HEATMAP)
-        for i, row in enumerate(cells):
-            for j, v in enumerate(row):
-                ax.text(j, i, fmt_int(v), ha="center", va="center", fontsize=14, color=_ink_on(image, v))
-        ax.set_xticks([0, 1], [neg, pos])
-        ax.set_yticks([0, 1], [neg, pos])
-        ax.set_xlabel("predicted")
-        ax.set_ylabel("actual")
-        ax.set_title(f"Confusion matrix, {r.champion} (test set)")
+    draw_confusion(path, cm, neg, pos, f"Confusion matrix, {r.champion} (test set)")
     alt = (
         f"Confusion matrix of the {r.champion} on {fmt_int(r.test.n)} test videos. "
         f"Top left: {fmt_int(cm.tn)} {neg} correctly predicted {neg}. Top right: {fmt_int(cm.fp)} {neg} wrongly predicted {pos}. "
@@ -95,7 +85,7 @@ def validation(r: ClassifierResults, path: Path) -> FigureInfo:
     parts = [
         f"{c.name}: " + ", ".join(f"{_LABELS[m]} {fmt_rate(c.validation.value(m))}" for m in COMPARED) for c in r.candidates
     ]
-    alt = f"Grouped bar chart of validation metrics. " + "; ".join(parts) + f". Champion: {r.champion} (chosen on {r.refit_metric})."
+    alt = "Grouped bar chart of validation metrics. " + "; ".join(parts) + f". Champion: {r.champion} (chosen on {r.refit_metric})."
     caption = f"Bars: bootstrap 95% intervals on {fmt_int(r.split.n_validation)} validation videos. The y axis starts above 0."
     return FigureInfo(path.name, "Validation comparison", alt, caption)
 
