@@ -12,12 +12,12 @@ import json
 import re
 import zipfile
 from dataclasses import dataclass, replace
-from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from pages import VisiblePage
 
 from reportgen import schema, studies
 from reportgen.config import Config
@@ -240,29 +240,6 @@ def test_with_related_quotes_the_hypothesis_answer_in_both_tones(hypothesis, sho
 NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?%?")
 
 
-class _Text(HTMLParser):
-    """The visible text and the alt text of an HTML page (no style or script)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("style", "script"):
-            self._skip += 1
-        if tag == "img":
-            self.parts.append(dict(attrs).get("alt") or "")
-
-    def handle_endtag(self, tag):
-        if tag in ("style", "script"):
-            self._skip -= 1
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.parts.append(data)
-
-
 def _allowed(doc, extra_text: str) -> set[str]:
     """Every way a number of results.json is shown, and every number written in its texts."""
     from reportgen.formatters import fmt_int, fmt_num, fmt_pct, fmt_rate
@@ -308,9 +285,9 @@ def test_every_number_in_the_documents_is_in_results_json(built: Path):
     doc = json.loads((built / "results.json").read_text())
     manifest = (built / "manifest.json").read_text()  # the generated-at time and package versions of the reproducibility section
     allowed = _allowed(doc, manifest)
-    parser = _Text()
+    parser = VisiblePage()
     parser.feed((built / "technical_report.html").read_text())
-    html = " ".join(parser.parts)
+    html = " ".join(parser.parts + parser.alts)  # the alt text is read too
     pdf = PdfReader(built / "technical_report.pdf")
     pdf_text = " ".join(p.extract_text() for p in pdf.pages)
     pages = {str(i) for i in range(1, len(pdf.pages) + 1)}  # page numbers in the footer

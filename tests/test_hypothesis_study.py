@@ -15,12 +15,12 @@ import json
 import math
 import re
 import shutil
-from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from pages import VisiblePage
 
 from reportgen.config import Config
 from reportgen.errors import InputError
@@ -278,30 +278,6 @@ def test_leadership_words_are_plain(real, confounded, equal):
         assert [w for w in JARGON if re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", lowered)] == []
 
 
-class _Visible(HTMLParser):
-    """The visible text of a page and the alt text of its images."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.alts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("style", "script"):
-            self._skip += 1
-        if tag == "img":
-            self.alts.append(dict(attrs).get("alt") or "")
-
-    def handle_endtag(self, tag):
-        if tag in ("style", "script"):
-            self._skip -= 1
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.parts.append(data)
-
-
 def _numbers_of(value) -> list[float]:
     if isinstance(value, bool):
         return []
@@ -357,7 +333,7 @@ def test_every_number_in_every_document_is_in_results_json(real, tmp_path):
     results = json.loads((folder / "results.json").read_text())
     ok = allowed(results)
     versions = tuple(sorted(package_versions().values(), key=len, reverse=True))
-    page = _Visible()
+    page = VisiblePage()
     page.feed((folder / "technical_report.html").read_text())
     html = " ".join(page.parts)
     assert _stray(html, ok, versions) == set()
@@ -396,7 +372,7 @@ def test_figures_have_alt_text_from_the_numbers_everywhere(real):
     results = json.loads((folder / "results.json").read_text())
     files = [f["file"] for f in results["figures"]]
     assert files == ["distributions.png", "within_strata.png"]
-    page = _Visible()
+    page = VisiblePage()
     page.feed((folder / "technical_report.html").read_text())
     for f in results["figures"]:
         assert (folder / "figures" / f["file"]).is_file() and f["alt"] in page.alts
