@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Literal, TypeVar, Union
 
 if TYPE_CHECKING:
-    from reportgen.results import FigureInfo
+    from reportgen.results import DataSummary, FigureInfo
 
 __all__ = [
     "Block",
@@ -50,6 +50,7 @@ __all__ = [
     "Quotes",
     "Section",
     "Table",
+    "build_record",
 ]
 
 
@@ -220,3 +221,17 @@ class Document:
             if s.id == id:
                 return s
         raise KeyError(id)
+
+
+def build_record(settings: tuple[tuple[str, str], ...], data: DataSummary, generated_at: str, versions: dict[str, str]) -> tuple[Table, Table]:
+    """The two tables every report ends with: the build's settings, then its input and time; the package versions.
+
+    ``settings`` are the study's own (setting, value) rows; the input file, its
+    SHA-256, the data's date and the generation time follow them, so every
+    study records its provenance alike.
+    """
+    provenance = (("Input file", data.source), ("Input SHA-256", data.sha256), ("Date of the data", data.modified), ("Generated", generated_at))
+    return (
+        Table("Settings of this build", ("Setting", "Value"), (*settings, *provenance), css="settings"),
+        Table("Package versions", ("Package", "Version"), tuple(versions.items()), css="versions"),
+    )

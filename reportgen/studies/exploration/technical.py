@@ -10,7 +10,7 @@ reproducibility. Every number comes from ``ExplorationResults`` through
 from __future__ import annotations
 
 from reportgen.config import Config
-from reportgen.core.document import Block, BulletList, Document, Fact, Facts, FigureBlock, Group, Paragraph, Section, Table
+from reportgen.core.document import Block, BulletList, Document, Fact, Facts, FigureBlock, Group, Paragraph, Section, Table, build_record
 from reportgen.formatters import fmt_delta, fmt_int, fmt_num, fmt_p, fmt_pct, fmt_rate
 from reportgen.formatters import fmt_value as fmt_headline
 from reportgen.narrative.wording import capital, join_words, share
@@ -265,15 +265,10 @@ def _method(r: ExplorationResults, config: Config, generated_at: str, versions: 
         ("Correlation", settings.correlation),
         ("Dashboard bands", settings.bands),
         ("Findings ranked", str(settings.findings)),
-        ("Input file", r.data.source),
-        ("Input SHA-256", r.data.sha256),
-        ("Date of the data", r.data.modified),
-        ("Generated", generated_at),
     )
     text = (
         "Shares carry Wilson 95% intervals and means t-based 95% intervals. Effect-size words follow Romano et al. (2006) for "
         "Cliff's delta and Cohen (1988) for Cramér's V and correlations. With "
         f"{fmt_int(r.rows_analysed)} rows almost any difference is 'significant'; the effect sizes, not the p-values, say what matters."
     )
-    return Section("method", "Method and reproducibility", (Paragraph(text), Table("Settings of this build", ("Setting", "Value"), rows, css="settings"),
-                                                           Table("Package versions", ("Package", "Version"), tuple(versions.items()), css="versions")))
+    return Section("method", "Method and reproducibility", (Paragraph(text), *build_record(rows, r.data, generated_at, versions)))

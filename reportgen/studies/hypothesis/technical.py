@@ -9,7 +9,7 @@ through the shared formatters and ``wording``; every judgement from the numbers.
 from __future__ import annotations
 
 from reportgen.config import Config
-from reportgen.core.document import BulletList, Document, Fact, Facts, FigureBlock, Paragraph, Section, Table
+from reportgen.core.document import BulletList, Document, Fact, Facts, FigureBlock, Paragraph, Section, Table, build_record
 from reportgen.formatters import fmt_delta, fmt_int, fmt_num, fmt_p, fmt_pct, fmt_value, plain_name
 from reportgen.stats.groups import GroupSummary, TwoGroupComparison
 from reportgen.studies.hypothesis import narrative
@@ -251,16 +251,9 @@ def _reproducibility(r: HypothesisResults, generated_at: str, versions: dict[str
         ("α", fmt_num(r.alpha)),
         ("Bootstrap resamples", fmt_int(r.resamples)),
         ("Seed", str(r.seed)),
-        ("Input file", r.data.source),
-        ("Input SHA-256", r.data.sha256),
-        ("Date of the data", r.data.modified),
-        ("Generated", generated_at),
     )
     return Section(
         "reproducibility",
         "Reproducibility",
-        (
-            Table("Settings of this build", ("Setting", "Value"), settings, css="settings"),
-            Table("Package versions", ("Package", "Version"), tuple(versions.items()), css="versions"),
-        ),
+        build_record(settings, r.data, generated_at, versions),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from reportgen.config import Config
-from reportgen.core.document import BulletList, Heading, Paragraph, Section, Table
+from reportgen.core.document import BulletList, Heading, Paragraph, Section, Table, build_record
 from reportgen.formatters import fmt_ci, fmt_int, fmt_num, fmt_or, fmt_p, fmt_pct, fmt_rate, plain_name, term_label
 from reportgen.narrative.wording import STATUS_LABELS, capital, discrimination_word, effect_direction, in_words, share
 from reportgen.results import AnalysisResults, ScenarioMetrics, SeedRepeats, Term
@@ -237,16 +237,9 @@ def reproducibility(r: AnalysisResults, config: Config, generated_at: str, versi
          if r.model_value is not None and r.model_value.threshold_source == "cv" else fmt_num(c.threshold, 2)),
         ("Count transform", "log(1 + count): " + ", ".join(m.log1p_columns) if m.log1p_columns else "none (log1p_counts = false)"),
         ("Predictors", ", ".join(m.features)),
-        ("Input file", r.data.source),
-        ("Input SHA-256", r.data.sha256),
-        ("Date of the data", r.data.modified),
-        ("Generated", generated_at),
     )
     return Section(
         "reproducibility",
         "Reproducibility",
-        (
-            Table("Settings of this build", ("Setting", "Value"), settings, css="settings"),
-            Table("Package versions", ("Package", "Version"), tuple(versions.items()), css="versions"),
-        ),
+        build_record(settings, r.data, generated_at, versions),
     )
