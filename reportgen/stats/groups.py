@@ -227,12 +227,32 @@ def median_difference(a: np.ndarray, b: np.ndarray, resamples: int, seed: int) -
     diffs = np.empty(resamples)
     for start in range(0, resamples, _CHUNK):
         k = min(_CHUNK, resamples - start)
-        ma = np.median(a[rng.integers(0, len(a), size=(k, len(a)))], axis=1)
-        mb = np.median(b[rng.integers(0, len(b), size=(k, len(b)))], axis=1)
+        ma = _resampled_medians(a, rng.integers(0, len(a), size=(k, len(a))))
+        mb = _resampled_medians(b, rng.integers(0, len(b), size=(k, len(b))))
         diffs[start : start + k] = ma - mb
     tail = 100 * (1 - LEVEL) / 2
     low, high = np.percentile(diffs, [tail, 100 - tail])
     return Estimate(float(np.median(a) - np.median(b)), float(low), float(high))
+
+
+def _resampled_medians(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``np.median(values[rows], axis=1)``, the same numbers, from how often each value is drawn.
+
+    Counting the draws of each value (in sorted order) and reading where the
+    running count crosses the middle costs a third of partitioning every resample.
+    """
+    import numpy as np
+
+    k, n = rows.shape
+    order = np.argsort(values, kind="stable")
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    counts = np.bincount((rank[rows] + np.arange(k)[:, None] * n).ravel(), minlength=k * n).reshape(k, n)
+    running = np.cumsum(counts, axis=1)
+    ordered = values[order]
+    low = ordered[(running < (n + 1) // 2).sum(axis=1)]  # the ((n + 1) // 2)-th smallest draw
+    high = ordered[(running < n // 2 + 1).sum(axis=1)]  # the (n // 2 + 1)-th: the same one when n is odd
+    return low if n % 2 else (low + high) / 2
 
 
 def compare_groups(a: np.ndarray, b: np.ndarray, *, labels: tuple[str, str] = ("a", "b"), resamples: int = 2000, seed: int = 0) -> TwoGroupComparison:

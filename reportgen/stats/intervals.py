@@ -71,10 +71,10 @@ def metric_intervals(y_true: np.ndarray, scores: np.ndarray, threshold: float, s
     # A resample is the test set with each row counted as often as it was drawn: metrics from those counts,
     # a block of resamples at a time so that memory stays bounded (a block holds about CELLS counts).
     table = _ScoreTable(y_true, scores)
-    estimate = table.metrics(np.ones((1, y_true.size)), threshold)
+    estimate = table.metrics(np.arange(y_true.size)[None, :], threshold)
     block = max(1, CELLS // y_true.size)
     sampled = np.hstack([
-        table.metrics(_counts(rng, positives, negatives, y_true.size, min(block, resamples - start)), threshold)
+        table.metrics(_draws(rng, positives, negatives, min(block, resamples - start)), threshold)
         for start in range(0, resamples, block)
     ])
     tail = (1 - LEVEL) / 2 * 100
@@ -84,47 +84,69 @@ def metric_intervals(y_true: np.ndarray, scores: np.ndarray, threshold: float, s
     )
 
 
-def _counts(rng: np.random.Generator, positives: np.ndarray, negatives: np.ndarray, n: int, resamples: int) -> np.ndarray:
-    """How often each test row is drawn in each of ``resamples`` stratified resamples: an array (resample, row)."""
+def _draws(rng: np.random.Generator, positives: np.ndarray, negatives: np.ndarray, resamples: int) -> np.ndarray:
+    """The rows drawn in each of ``resamples`` stratified resamples: an array (resample, draw) of row numbers."""
     import numpy as np
 
-    rows = np.concatenate([rng.choice(positives, (resamples, positives.size)), rng.choice(negatives, (resamples, negatives.size))], axis=1)
-    counts = np.bincount((rows + np.arange(resamples)[:, None] * n).ravel(), minlength=resamples * n)
-    return counts.reshape(resamples, n).astype(float)
+    return np.concatenate([rng.choice(positives, (resamples, positives.size)), rng.choice(negatives, (resamples, negatives.size))], axis=1)
 
 
 class _ScoreTable:
-    """The test rows sorted by score, highest first, with tied scores grouped: every metric is then sums over groups."""
+    """Each class's rows in score order, highest first, and for each positive where its score falls among both classes.
+
+    A resample is then two count vectors, one a class; every metric follows from
+    their running sums read at fixed places, so no resample is ever sorted and
+    the negatives are summed once, not once a metric.
+    """
 
     def __init__(self, y: np.ndarray, scores: np.ndarray) -> None:
         import numpy as np
 
-        self.order = np.argsort(-scores, kind="mergesort")
-        ranked = scores[self.order]
-        self.y = y[self.order].astype(float)
-        self.scores = ranked
-        self.starts = np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1]])  # first row of each group of tied scores
+        order = np.argsort(-scores, kind="mergesort")
+        self.positive = y.astype(bool)
+        pos_rows, neg_rows = order[self.positive[order]], order[~self.positive[order]]
+        self.slot = np.empty(y.size, dtype=np.int64)  # each row's place among its own class, in score order
+        self.slot[pos_rows], self.slot[neg_rows] = np.arange(pos_rows.size), np.arange(neg_rows.size)
+        self.pos_desc, self.neg_desc = -scores[pos_rows], -scores[neg_rows]  # ascending, for searchsorted
+        # For each positive: negatives scored higher, negatives scored at least as high, positives scored at least as high.
+        self.neg_above = np.searchsorted(self.neg_desc, self.pos_desc, side="left")
+        self.neg_at_or_above = np.searchsorted(self.neg_desc, self.pos_desc, side="right")
+        self.pos_at_or_above = np.searchsorted(self.pos_desc, self.pos_desc, side="right")
 
-    def metrics(self, weights: np.ndarray, threshold: float) -> np.ndarray:
-        """METRICS for each row of ``weights`` (how often each test row counts), as an array (metric, resample)."""
+    def counts(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """How often each positive and each negative (in score order) is among ``rows`` (resample, draw): two (resample, row) arrays."""
         import numpy as np
 
-        w = weights[:, self.order]
-        pos, neg = w * self.y, w * (1 - self.y)
-        called = (self.scores >= threshold).astype(float)
-        tp, fp = pos @ called, neg @ called
-        n_pos, n_neg = pos.sum(axis=1), neg.sum(axis=1)
+        k = rows.shape[0]
+        slot, positive = self.slot[rows], self.positive[rows]
+        offset = np.arange(k)[:, None]
+        n_pos, n_neg = self.pos_desc.size, self.neg_desc.size
+        pos = np.bincount((slot + offset * n_pos)[positive], minlength=k * n_pos).reshape(k, n_pos)
+        neg = np.bincount((slot + offset * n_neg)[~positive], minlength=k * n_neg).reshape(k, n_neg)
+        return pos, neg
+
+    def metrics(self, rows: np.ndarray, threshold: float) -> np.ndarray:
+        """METRICS for each resample of ``rows`` (resample, draw) of row numbers, as an array (metric, resample)."""
+        import numpy as np
+
+        pos, neg = self.counts(rows)
+        # Running sums with a leading 0: column j counts the rows of that class among the j highest scored.
+        pos_sum = np.pad(np.cumsum(pos, axis=1), ((0, 0), (1, 0)))
+        neg_sum = np.pad(np.cumsum(neg, axis=1), ((0, 0), (1, 0)))
+        n_pos, n_neg = pos_sum[:, -1], neg_sum[:, -1]
+        tp = pos_sum[:, np.searchsorted(self.pos_desc, -threshold, side="right")]
+        fp = neg_sum[:, np.searchsorted(self.neg_desc, -threshold, side="right")]
         fn = n_pos - tp
         precision, recall = _safe(tp, tp + fp), _safe(tp, n_pos)
         f1 = _safe(2 * precision * recall, precision + recall)
         accuracy = (n_pos + n_neg - fp - fn) / (n_pos + n_neg)
-        pos_g, neg_g = np.add.reduceat(pos, self.starts, axis=1), np.add.reduceat(neg, self.starts, axis=1)
         # ROC AUC by the Mann-Whitney identity: each positive beats the negatives scored lower, ties count half.
-        neg_below = n_neg[:, None] - np.cumsum(neg_g, axis=1)
-        roc_auc = _safe((pos_g * (neg_below + neg_g / 2)).sum(axis=1), n_pos * n_neg)
-        # Average precision as scikit-learn defines it: precision at each tie group, weighted by the recall it adds.
-        hits, flagged = np.cumsum(pos_g, axis=1), np.cumsum(pos_g + neg_g, axis=1)
-        average_precision = _safe((pos_g * _safe(hits, flagged)).sum(axis=1), n_pos)
+        at_or_above = neg_sum[:, self.neg_at_or_above]
+        tied = at_or_above - neg_sum[:, self.neg_above]
+        roc_auc = _safe((pos * ((n_neg[:, None] - at_or_above) + tied / 2)).sum(axis=1), n_pos * n_neg)
+        # Average precision as scikit-learn defines it: each positive counts the precision at its own score (ties included).
+        hits = pos_sum[:, self.pos_at_or_above]
+        average_precision = _safe((pos * _safe(hits, hits + at_or_above)).sum(axis=1), n_pos)
         return np.vstack([accuracy, precision, recall, f1, roc_auc, average_precision])
 
 
