@@ -161,7 +161,9 @@ def fit_classifier(split: Split, spec: DesignSpec, config: Config) -> Any:
     )
     weights = "balanced" if config.model.balancing == "class_weight" else None
     classifier = Pipeline(
-        [("prepare", steps), ("logit", LogisticRegression(C=np.inf, class_weight=weights, max_iter=1000))]
+        # Newton steps (Cholesky of the small Hessian): unpenalised, a few features, so it reaches the optimum in a few
+        # iterations where lbfgs stopped at its tolerance about 1 % short of it, and takes a fifth of the time.
+        [("prepare", steps), ("logit", LogisticRegression(C=np.inf, solver="newton-cholesky", class_weight=weights, max_iter=100))]
     )
     X, y = _balanced_rows(split, spec, config)
     classifier.fit(X.astype({c: str for c in spec.categorical}), y)
