@@ -377,3 +377,13 @@ def test_a_perfect_test_set_is_not_read_as_certainty(shortcut_results):
     section = technical_report(r, Config(), generated_at="now", versions={}).section("test")
     text = " ".join(p.text for p in section.all(Paragraph))
     assert "rule of three" in text and "recall at least 97.0% (n = 100)" in text
+
+
+@pytest.mark.parametrize(("search_rows", "said"), [(3_000, "on the 600 training rows"), (200, "on a stratified sample of 200 of the 600 training rows")])
+def test_the_report_says_on_how_many_rows_the_search_ran(search_rows, said):
+    """The grid search runs on at most ``search_rows`` training rows; the report must not claim it used them all."""
+    from reportgen.studies.classifier.technical import _candidates
+
+    r = run(frame(1_000, 1, planted), replace(FAST, search_rows=search_rows))
+    text = " ".join(block.text for block in _candidates(r, {}).blocks if hasattr(block, "text"))
+    assert said in text and "then fitted on all 600 training rows" in text

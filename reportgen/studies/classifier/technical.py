@@ -184,8 +184,9 @@ def _candidates(r: ClassifierResults, figures: dict[str, FigureInfo]) -> Section
         "Candidates, tuned on training rows and compared on validation",
         (
             Paragraph(
-                f"Each candidate is tuned by a grid search with {folds}-fold stratified cross-validation on the "
-                f"{fmt_int(r.split.n_train)} training rows, refitted on {r.refit_metric}. The champion is the better on "
+                f"Each candidate is tuned by a grid search with {folds}-fold stratified cross-validation on "
+                f"{_search_rows(r)}, refitted on {r.refit_metric}; the chosen parameters are then fitted on all "
+                f"{fmt_int(r.split.n_train)} training rows. The champion is the better on "
                 f"validation by {r.refit_metric} (ties: ROC AUC, then average precision): the {r.champion}."
             ),
             Table("Search", ("Candidate", "Estimator", "Grid", "Candidates", "Chosen", f"CV {r.refit_metric} (mean ± SD)"), search_rows, numeric=(3, 5)),
@@ -193,6 +194,14 @@ def _candidates(r: ClassifierResults, figures: dict[str, FigureInfo]) -> Section
             *_figure(figures, "validation.png"),
         ),
     )
+
+
+def _search_rows(r: ClassifierResults) -> str:
+    """The rows the searches ran on: all training rows, or a stratified sample of them."""
+    sizes = sorted({c.search_rows for c in r.candidates})
+    if sizes == [r.split.n_train]:
+        return f"the {fmt_int(r.split.n_train)} training rows"
+    return f"a stratified sample of {' and '.join(fmt_int(n) for n in sizes)} of the {fmt_int(r.split.n_train)} training rows"
 
 
 def _test(r: ClassifierResults, figures: dict[str, FigureInfo]) -> Section:
