@@ -23,7 +23,11 @@ def _sklearn(y: np.ndarray, s: np.ndarray, threshold: float) -> list[float]:
 def test_the_metrics_of_a_resample_equal_scikit_learns_on_the_resampled_rows() -> None:
     y, s = _data(2_000)
     rows = np.random.default_rng(5).integers(0, y.size, y.size)
-    ours = _ScoreTable(y, s).metrics(rows[None, :], 0.5)[:, 0]
+    table = _ScoreTable(y, s)
+    positives, negatives = np.flatnonzero(y == 1), np.flatnonzero(y == 0)  # a row's index among its class picks its place
+    pos = table.pos_slot[np.searchsorted(positives, rows[y[rows] == 1])]
+    neg = table.neg_slot[np.searchsorted(negatives, rows[y[rows] == 0])]
+    ours = table.metrics(pos[None, :], neg[None, :], 0.5)[:, 0]
     assert ours == pytest.approx(_sklearn(y[rows], s[rows], 0.5), abs=1e-12)
 
 

@@ -67,28 +67,17 @@ def metric_intervals(y_true: np.ndarray, scores: np.ndarray, threshold: float, s
 
     y_true, scores = np.asarray(y_true).astype(int), np.asarray(scores, dtype=float)
     rng = np.random.default_rng(seed)
-    positives, negatives = np.flatnonzero(y_true == 1), np.flatnonzero(y_true == 0)
     # A resample is the test set with each row counted as often as it was drawn: metrics from those counts,
     # a block of resamples at a time so that memory stays bounded (a block holds about CELLS counts).
     table = _ScoreTable(y_true, scores)
-    estimate = table.metrics(np.arange(y_true.size)[None, :], threshold)
+    estimate = table.metrics(table.pos_slot[None, :], table.neg_slot[None, :], threshold)
     block = max(1, CELLS // y_true.size)
-    sampled = np.hstack([
-        table.metrics(_draws(rng, positives, negatives, min(block, resamples - start)), threshold)
-        for start in range(0, resamples, block)
-    ])
+    sampled = np.hstack([table.metrics(*table.draw(rng, min(block, resamples - start)), threshold) for start in range(0, resamples, block)])
     tail = (1 - LEVEL) / 2 * 100
     low, high = np.percentile(sampled, [tail, 100 - tail], axis=1)
     return tuple(
         Interval(name, float(estimate[i, 0]), float(low[i]), float(high[i]), LEVEL, resamples) for i, name in enumerate(METRICS)
     )
-
-
-def _draws(rng: np.random.Generator, positives: np.ndarray, negatives: np.ndarray, resamples: int) -> np.ndarray:
-    """The rows drawn in each of ``resamples`` stratified resamples: an array (resample, draw) of row numbers."""
-    import numpy as np
-
-    return np.concatenate([rng.choice(positives, (resamples, positives.size)), rng.choice(negatives, (resamples, negatives.size))], axis=1)
 
 
 class _ScoreTable:
@@ -103,33 +92,33 @@ class _ScoreTable:
         import numpy as np
 
         order = np.argsort(-scores, kind="mergesort")
-        self.positive = y.astype(bool)
-        pos_rows, neg_rows = order[self.positive[order]], order[~self.positive[order]]
-        self.slot = np.empty(y.size, dtype=np.int64)  # each row's place among its own class, in score order
-        self.slot[pos_rows], self.slot[neg_rows] = np.arange(pos_rows.size), np.arange(neg_rows.size)
+        positive = y.astype(bool)
+        pos_rows, neg_rows = order[positive[order]], order[~positive[order]]
+        slot = np.empty(y.size, dtype=np.int64)  # each row's place among its own class, in score order
+        slot[pos_rows], slot[neg_rows] = np.arange(pos_rows.size), np.arange(neg_rows.size)
+        # The places of each class's rows in file order: a draw of row i of the positives lands in pos_slot[i].
+        self.pos_slot, self.neg_slot = slot[np.flatnonzero(positive)], slot[np.flatnonzero(~positive)]
         self.pos_desc, self.neg_desc = -scores[pos_rows], -scores[neg_rows]  # ascending, for searchsorted
         # For each positive: negatives scored higher, negatives scored at least as high, positives scored at least as high.
         self.neg_above = np.searchsorted(self.neg_desc, self.pos_desc, side="left")
         self.neg_at_or_above = np.searchsorted(self.neg_desc, self.pos_desc, side="right")
         self.pos_at_or_above = np.searchsorted(self.pos_desc, self.pos_desc, side="right")
 
-    def counts(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """How often each positive and each negative (in score order) is among ``rows`` (resample, draw): two (resample, row) arrays."""
-        import numpy as np
+    def draw(self, rng: np.random.Generator, resamples: int) -> tuple[np.ndarray, np.ndarray]:
+        """The places drawn in ``resamples`` stratified resamples: each class's own size, with replacement, each an array (resample, draw).
 
-        k = rows.shape[0]
-        slot, positive = self.slot[rows], self.positive[rows]
-        offset = np.arange(k)[:, None]
-        n_pos, n_neg = self.pos_desc.size, self.neg_desc.size
-        pos = np.bincount((slot + offset * n_pos)[positive], minlength=k * n_pos).reshape(k, n_pos)
-        neg = np.bincount((slot + offset * n_neg)[~positive], minlength=k * n_neg).reshape(k, n_neg)
+        The draws are ``rng.choice`` of each class's rows, positives first, made with
+        the integers that ``choice`` itself would draw, so the resamples are the same.
+        """
+        pos = self.pos_slot[rng.integers(0, self.pos_slot.size, (resamples, self.pos_slot.size))]
+        neg = self.neg_slot[rng.integers(0, self.neg_slot.size, (resamples, self.neg_slot.size))]
         return pos, neg
 
-    def metrics(self, rows: np.ndarray, threshold: float) -> np.ndarray:
-        """METRICS for each resample of ``rows`` (resample, draw) of row numbers, as an array (metric, resample)."""
+    def metrics(self, pos_drawn: np.ndarray, neg_drawn: np.ndarray, threshold: float) -> np.ndarray:
+        """METRICS for each resample, given the places drawn of each class (resample, draw), as an array (metric, resample)."""
         import numpy as np
 
-        pos, neg = self.counts(rows)
+        pos, neg = _counts(pos_drawn, self.pos_desc.size), _counts(neg_drawn, self.neg_desc.size)
         # Running sums with a leading 0: column j counts the rows of that class among the j highest scored.
         pos_sum = np.pad(np.cumsum(pos, axis=1), ((0, 0), (1, 0)))
         neg_sum = np.pad(np.cumsum(neg, axis=1), ((0, 0), (1, 0)))
@@ -148,6 +137,14 @@ class _ScoreTable:
         hits = pos_sum[:, self.pos_at_or_above]
         average_precision = _safe((pos * _safe(hits, hits + at_or_above)).sum(axis=1), n_pos)
         return np.vstack([accuracy, precision, recall, f1, roc_auc, average_precision])
+
+
+def _counts(drawn: np.ndarray, size: int) -> np.ndarray:
+    """How often each of ``size`` places is drawn in each resample (row) of ``drawn``: an array (resample, place)."""
+    import numpy as np
+
+    k = drawn.shape[0]
+    return np.bincount((drawn + np.arange(k)[:, None] * size).ravel(), minlength=k * size).reshape(k, size)
 
 
 def _safe(num: np.ndarray, den: np.ndarray) -> np.ndarray:
