@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
 from known import logistic_frame
 from reportgen.config import Config
 from reportgen.data import Dataset
@@ -59,3 +61,22 @@ def test_events_per_predictor_and_imbalance_come_from_the_training_rows():
     slopes = len([t for t in results.model.terms if t.kind != "intercept"])
     assert epp.value == round(events / slopes, 2)
     assert _check(results, "Class imbalance").value == round(min(y_share, 1 - y_share), 6)
+
+
+def test_residual_sums_from_the_inverse_gram_equal_one_regression_a_column(monkeypatch):
+    """The fast VIF path (one X'X) gives the regressions' residual sums; a near-copy falls back to them."""
+    import numpy as np
+
+    from reportgen.analysis import assumptions
+
+    rng = np.random.default_rng(3)
+    z = rng.normal(size=(5_000, 4))
+    z[:, 1] = 0.8 * z[:, 0] + 0.2 * rng.normal(size=5_000)
+    X = np.c_[np.ones(5_000), z, rng.random(5_000) < 0.3]
+    fast = assumptions._residual_sums(X)
+    monkeypatch.setattr(assumptions, "_GRAM_CONDITION_LIMIT", 0.0)  # force the column-by-column regressions
+    slow = assumptions._residual_sums(X)
+    assert fast == pytest.approx(slow, rel=1e-9)
+    X[:, 2] = X[:, 1] * 2  # an exact copy: X'X is singular, the fallback gives a zero residual
+    monkeypatch.undo()
+    assert assumptions._residual_sums(X)[2] == pytest.approx(0.0, abs=1e-6)
