@@ -33,6 +33,7 @@ def analyse(dataset: Dataset, config: Config, progress: Progress | None = None) 
     from reportgen.analysis.eda import explore
     from reportgen.analysis.evaluation import evaluate
     from reportgen.analysis.influence import influence
+    from reportgen.analysis.logit import fit_logit
     from reportgen.analysis.method_note import compare_methods
     from reportgen.analysis.model import fit_classifier, fit_inference
     from reportgen.analysis.split import split_data
@@ -55,17 +56,18 @@ def analyse(dataset: Dataset, config: Config, progress: Progress | None = None) 
         collinearity = screen_collinearity(X_wide, wide, config)
         spec = wide.restrict(tuple(f for f in wide.features if f not in collinearity.dropped))
         X_train = wide.select(X_wide, spec)
+        fit = fit_logit(split.y_train, X_train, spec.column_names())  # one fit: the model table, influence and the LR test
         context = CheckContext(
             data=dataset.summary,
             y_train=split.y_train,
             spec=spec,
             collinearity=collinearity,
             box_tidwell_p=box_tidwell(split.y_train, X_train, spec),
-            influence=influence(split.y_train, X_train, spec.column_names(), spec.sds, config.checks.alpha),
+            influence=influence(split.y_train, X_train, spec.column_names(), spec.sds, config.checks.alpha, fit=fit),
         )
         assumptions = run_checks(context, config)
     with progress.stage("model", len(split.y_train)):
-        model = fit_inference(split, spec, X_train, config)
+        model = fit_inference(split, spec, X_train, config, fit)
         classifier = fit_classifier(split, spec, config)
         cv_f1 = None
         if m.operating_point == "cv":  # chosen on the training rows only; the test rows are read after
@@ -75,7 +77,7 @@ def analyse(dataset: Dataset, config: Config, progress: Progress | None = None) 
         test = split.test[list(spec.features)].astype({c: str for c in spec.categorical})
         scores = classifier.predict_proba(test)[:, 1]
         evaluation = evaluate(split.y_test, scores, config.model.threshold)
-        value = model_value(split, spec, X_train, scores, config, cv_f1)
+        value = model_value(split, spec, X_train, scores, config, cv_f1, fit)
     with progress.stage("method note", rows):
         method_comparison = compare_methods(modelled, split, spec, scores, evaluation, config)
     return AnalysisResults(

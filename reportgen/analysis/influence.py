@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from reportgen.analysis.design import INTERCEPT
-from reportgen.analysis.logit import fit_logit
+from reportgen.analysis.logit import LogitFit, fit_logit
 from reportgen.results import Influence, InfluenceTerm
 
 if TYPE_CHECKING:
@@ -51,7 +51,9 @@ def cooks_distance(y: np.ndarray, X: np.ndarray, beta: np.ndarray) -> np.ndarray
     return pearson**2 * h / (X.shape[1] * (1 - h) ** 2)
 
 
-def influence(y: np.ndarray, X: np.ndarray, names: list[str], sds: dict[str, float], alpha: float, drop: int = DROP) -> Influence | None:
+def influence(
+    y: np.ndarray, X: np.ndarray, names: list[str], sds: dict[str, float], alpha: float, drop: int = DROP, fit: LogitFit | None = None
+) -> Influence | None:
     """Cook's distance of the fit on ``X`` and each term before and after leaving out the ``drop`` most influential rows.
 
     Parameters
@@ -68,6 +70,8 @@ def influence(y: np.ndarray, X: np.ndarray, names: list[str], sds: dict[str, flo
         Significance level: a term "changes significance" when its p crosses it.
     drop : int
         How many rows the refit leaves out.
+    fit : LogitFit, optional
+        ``fit_logit(y, X, names)`` when the caller has it already.
 
     Returns
     -------
@@ -78,7 +82,7 @@ def influence(y: np.ndarray, X: np.ndarray, names: list[str], sds: dict[str, flo
 
     import numpy as np
 
-    full = fit_logit(y, X, names)
+    full = fit or fit_logit(y, X, names)
     if full.result is None or not full.converged:
         return None
     beta = np.asarray(full.result.params)

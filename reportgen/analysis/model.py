@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from reportgen.analysis.design import INTERCEPT, LOG1P_COLUMNS, DesignSpec
-from reportgen.analysis.logit import fit_logit
+from reportgen.analysis.logit import LogitFit, fit_logit
 from reportgen.analysis.split import Split
 from reportgen.config import Config
 from reportgen.errors import InputError
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 Z_95 = 1.959963984540054
 
 
-def fit_inference(split: Split, spec: DesignSpec, X_train: np.ndarray, config: Config) -> ModelFit:
+def fit_inference(split: Split, spec: DesignSpec, X_train: np.ndarray, config: Config, fit: LogitFit | None = None) -> ModelFit:
     """Fit the Logit on standardised columns and report every term per unit and per SD.
 
     Parameters
@@ -34,6 +34,8 @@ def fit_inference(split: Split, spec: DesignSpec, X_train: np.ndarray, config: C
     X_train : ndarray
         ``spec.matrix(split.train)``, built once by the caller.
     config : Config
+    fit : LogitFit, optional
+        ``fit_logit(split.y_train, X_train, spec.column_names())`` when the caller has it already.
 
     Returns
     -------
@@ -42,7 +44,7 @@ def fit_inference(split: Split, spec: DesignSpec, X_train: np.ndarray, config: C
     import numpy as np
 
     names = spec.column_names()
-    fit = fit_logit(split.y_train, X_train, names)
+    fit = fit or fit_logit(split.y_train, X_train, names)
     if fit.result is None:
         raise InputError("the logistic regression could not be fitted: " + "; ".join(fit.warnings), column=config.model.target)
     beta, cov = np.asarray(fit.result.params), np.asarray(fit.result.cov_params())

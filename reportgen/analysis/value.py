@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from reportgen.analysis.design import DesignSpec
-from reportgen.analysis.logit import fit_logit
+from reportgen.analysis.logit import LogitFit, fit_logit
 from reportgen.analysis.split import Split
 from reportgen.config import Config
 from reportgen.results import MetricInterval, ModelValue, ThresholdRow
@@ -32,7 +32,13 @@ SHOWN = ("accuracy", "precision", "recall", "f1", "roc_auc", "average_precision"
 
 
 def model_value(
-    split: Split, spec: DesignSpec, X_train: np.ndarray, scores: np.ndarray, config: Config, cv_f1: float | None = None
+    split: Split,
+    spec: DesignSpec,
+    X_train: np.ndarray,
+    scores: np.ndarray,
+    config: Config,
+    cv_f1: float | None = None,
+    fit: LogitFit | None = None,
 ) -> ModelValue:
     """Intervals, cross-validated ROC AUC, the claim-status-only baseline and the joint LR test.
 
@@ -49,6 +55,8 @@ def model_value(
         ``model.threshold`` is the operating point (the one chosen by ``cv_threshold`` when asked for).
     cv_f1 : float, optional
         The out-of-fold F1 of a cross-validated operating point.
+    fit : LogitFit, optional
+        The inference fit on ``X_train`` when the caller has it already (the LR test's full model).
 
     Returns
     -------
@@ -79,7 +87,7 @@ def model_value(
         base_scores = base_clf.predict_proba(test)[:, 1]
         base_auc_iv = next(i for i in metric_intervals(split.y_test, base_scores, m.threshold, seed=m.seed) if i.metric == "roc_auc")
         base_auc, base_low, base_high = base_auc_iv.estimate, base_auc_iv.low, base_auc_iv.high
-        full = fit_logit(split.y_train, X_train, spec.column_names())
+        full = fit or fit_logit(split.y_train, X_train, spec.column_names())
         small = fit_logit(split.y_train, spec.select(X_train, base_spec), base_spec.column_names())
         if full.result is not None and small.result is not None:
             df = len(spec.column_names()) - len(base_spec.column_names())
