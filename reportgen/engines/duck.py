@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 #: DuckDB's share of this machine's memory: the studies' pandas frames and the render worker need the rest.
 MEMORY_SHARE = 0.4
 _RAW, _TYPED = "raw", "typed"
+#: The longest line DuckDB's reader takes (its default is 2 MB); pandas reads a 10 MB transcription, so must we.
+_MAX_LINE = 256 << 20
 
 
 def read_table(path: Path | str, columns: Iterable[str], sha256: str | None, config: Config) -> DuckTable:
@@ -327,7 +329,8 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], wanted:
         nulls = "[" + ", ".join(sql.literal(t) for t in sql.NA_TEXT) + "]"
         options = (
             f"header = true, delim = ',', quote = '\"', escape = '\"', columns = {types}, "
-            f"nullstr = {nulls}, null_padding = true, strict_mode = true, encoding = 'utf-8'"
+            f"nullstr = {nulls}, null_padding = true, strict_mode = true, encoding = 'utf-8', "
+            f"max_line_size = {_MAX_LINE}"
         )
         select = f"SELECT {', '.join(sql.quote(c) for c in wanted)} FROM read_csv({source}, {options})"
     try:
@@ -344,8 +347,6 @@ def _csv_error(path: Path, header: list[str], message: str) -> InputError:
     import csv
     import sys
 
-    if "unicode" in message.lower() or "utf" in message.lower():
-        return parse._utf8_error(path)
     limit = csv.field_size_limit(sys.maxsize)
     try:
         with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
