@@ -329,13 +329,19 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], wanted:
         nulls = "[" + ", ".join(sql.literal(t) for t in sql.NA_TEXT) + "]"
         options = (
             f"header = true, delim = ',', quote = '\"', escape = '\"', columns = {types}, "
-            f"nullstr = {nulls}, null_padding = true, strict_mode = true, encoding = 'utf-8', "
-            f"max_line_size = {_MAX_LINE}"
+            f"nullstr = {nulls}, null_padding = true, strict_mode = true, encoding = 'utf-8'"
         )
         select = f"SELECT {', '.join(sql.quote(c) for c in wanted)} FROM read_csv({source}, {options})"
     try:
-        con.execute(f"CREATE TABLE {_RAW}_load AS {select}")
-    except duckdb.Error as exc:
+        try:
+            con.execute(f"CREATE TABLE {_RAW}_load AS {select}")
+        except duckdb.InvalidInputException as exc:
+            if "max_line_size" not in str(exc) or _is_parquet(path):
+                raise
+            # A line longer than DuckDB's default 2 MB (pandas reads a 10 MB transcription): read again with room
+            # for it; not by default, as every reading thread's buffer grows with the setting.
+            con.execute(f"CREATE TABLE {_RAW}_load AS {select[:-1]}, max_line_size = {_MAX_LINE})")
+    except duckdb.InvalidInputException as exc:
         raise _csv_error(path, header, str(exc)) from None
     # rowid follows insertion order, which preserve_insertion_order keeps as the file's order
     con.execute(f"CREATE TABLE {_RAW} AS SELECT rowid + 1 AS _row, * FROM {_RAW}_load")
