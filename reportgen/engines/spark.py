@@ -1,0 +1,625 @@
+"""The Spark engine: the claims data read, checked and summarised by Spark SQL, and the regression fit by Spark's GLM.
+
+For data that lives on a cluster or in Parquet. Every value is read as text
+(the pandas default missing markers, ``#N/A`` and empty fields among them, as
+missing), then typed and checked by queries that name the same rows, in the
+same words, as ``reportgen.data.values``; deduplication, missing values and
+label counts run over all rows. A study's frame is a seeded, stratified sample
+of the usable rows brought to pandas (all of them when they are few enough),
+typed by ``values.typed`` itself so that it is the frame the pandas engine
+gives. Rows are numbered in file order from Spark's per-partition ids (see
+``_numbered``), never through Python.
+
+PySpark (``pip install 'reportgen[spark]'``) and Java are optional: nothing
+here imports PySpark until a session is asked for.
+"""
+
+from __future__ import annotations
+
+import atexit
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reportgen import schema
+from reportgen.data import parse, summary, values
+from reportgen.data.table import Dataset, _in_schema_order
+from reportgen.errors import InputError
+from reportgen.results import DataSummary
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from pyspark.sql import DataFrame, SparkSession
+
+ROW = "_row"  # 1-based data row number in file order, as ``values.row_numbers`` counts
+_CORRUPT = "_corrupt_record"
+_MID_BITS = 33  # monotonically_increasing_id puts the partition index above the low 33 bits
+
+#: What ``pandas.read_csv`` reads as missing by default (its ``STR_NA_VALUES``): the pandas engine
+#: reads these as missing, so this one must too, or the two would type and count different rows.
+NA_TEXT: tuple[str, ...] = (
+    "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+    "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+)  # fmt: skip
+
+PIP_HINT = "pip install 'reportgen[spark]'"
+
+_session: SparkSession | None = None
+
+# Spark's own log4j configuration prints INFO and WARN lines to the terminal; a build prints only its own lines.
+_LOG4J = """\
+rootLogger.level = error
+rootLogger.appenderRef.stderr.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = spark: %p %c{1}: %m%n
+"""
+
+
+def available() -> str:
+    """Why the Spark engine cannot run here ('' when it can): PySpark or Java is missing."""
+    import importlib.util
+    import os
+    import shutil
+
+    if importlib.util.find_spec("pyspark") is None:
+        return f"PySpark is not installed ({PIP_HINT})"
+    if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
+        return "Java is not installed (Spark runs on a Java 17 runtime, e.g. Debian's default-jre-headless)"
+    return ""
+
+
+def session() -> SparkSession:
+    """The process's Spark session: local mode on two cores, created once and stopped at exit.
+
+    ``REPORTGEN_SPARK_MASTER`` names another master (a cluster's) instead of ``local[2]``.
+
+    Raises
+    ------
+    InputError
+        PySpark or Java is missing.
+    """
+    global _session
+    if _session is not None:
+        return _session
+    missing = available()
+    if missing:
+        raise InputError(f"the spark engine cannot run: {missing}", hint=f"install it, or choose another engine")
+    import os
+    import tempfile
+    import warnings
+
+    log4j = Path(tempfile.gettempdir()) / "reportgen-spark-log4j2.properties"
+    if not log4j.exists() or log4j.read_text() != _LOG4J:
+        log4j.write_text(_LOG4J)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # PySpark 4.x warns about pandas 3, which it reads fine for us
+        from pyspark.sql import SparkSession
+
+        builder = (
+            SparkSession.builder.master(os.environ.get("REPORTGEN_SPARK_MASTER", "local[2]"))
+            .appName("reportgen")
+            .config("spark.driver.memory", "1g")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.shuffle.partitions", "4")  # the default 200 is for clusters; small data pays per task
+            .config("spark.sql.ansi.enabled", "false")
+            .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{log4j}")
+        )
+        _session = builder.getOrCreate()
+    _session.sparkContext.setLogLevel("ERROR")
+    atexit.register(stop)
+    return _session
+
+
+def stop() -> None:
+    """Stop the session (at exit; a test may call it)."""
+    global _session
+    if _session is not None:
+        _session.stop()
+        _session = None
+
+
+# --- reading -------------------------------------------------------------------------------------------------
+
+
+def read_text(spark: SparkSession, path: Path, columns: tuple[str, ...]) -> tuple[DataFrame, list[str]]:
+    """Every row of ``columns`` as text (missing markers as null) with its row number ``_row``, and the header.
+
+    CSV is read with the header ``parse.read_header`` gives (the same names, a
+    byte-order mark dropped) and line breaks inside quotes allowed; Parquet by
+    its own schema, every column cast to text.
+
+    Raises
+    ------
+    InputError
+        The file is absent or empty, a column is absent or named twice, a row
+        has more fields than the header, or the file has no data row.
+    """
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import StringType, StructField, StructType
+
+    _check_exists(path)
+    if _is_parquet(path):
+        frame = spark.read.parquet(str(path))
+        header = list(frame.columns)
+        _check_columns(path, header, columns)
+        raw = frame.select(*[F.col(f"`{c}`").cast("string").alias(c) for c in columns])
+    else:
+        header = parse.read_header(path)
+        _check_columns(path, header, columns)
+        # Positional names: the header may repeat a column we do not read, and Spark refuses repeated names.
+        fields = [StructField(f"_c{i}", StringType()) for i in range(len(header))]
+        frame = spark.read.csv(
+            str(path),
+            schema=StructType([*fields, StructField(_CORRUPT, StringType())]),
+            header=True,
+            multiLine=True,  # a transcription may hold a quoted line break; the price is one reader per file
+            escape='"',
+            mode="PERMISSIVE",
+            columnNameOfCorruptRecord=_CORRUPT,
+            nullValue=None,
+            emptyValue="",
+        )
+        raw = frame.select(*[F.col(f"_c{header.index(c)}").alias(c) for c in columns], F.col(_CORRUPT))
+    raw = raw.select(*[F.when(F.col(c).isin(list(NA_TEXT)), None).otherwise(F.col(c)).alias(c) for c in raw.columns])
+    numbered = _numbered(spark, raw).persist()
+    if _CORRUPT in numbered.columns:
+        _refuse_ragged(numbered, path, len(header))
+        numbered = numbered.drop(_CORRUPT)
+    return numbered, header
+
+
+def _numbered(spark: SparkSession, frame: DataFrame) -> DataFrame:
+    """``frame`` with ``_row``: 1, 2, ... in file order.
+
+    ``monotonically_increasing_id`` is increasing but not consecutive (the
+    partition index sits in its upper bits); one count per partition gives each
+    partition's offset, so row numbers stay in the JVM (``zipWithIndex`` would
+    send every row through Python).
+    """
+    from pyspark.sql import functions as F
+
+    mid = frame.withColumn("_mid", F.monotonically_increasing_id()).persist()
+    part = F.shiftright(F.col("_mid"), _MID_BITS)
+    sizes = sorted((int(r[0]), int(r[1])) for r in mid.groupBy(part.alias("p")).count().collect())
+    offsets, running = [], 0
+    for p, n in sizes:
+        offsets.append((p, running))
+        running += n
+    table = spark.createDataFrame(offsets or [(0, 0)], "p long, offset long")
+    low = F.col("_mid").bitwiseAND((1 << _MID_BITS) - 1)
+    return (
+        mid.join(F.broadcast(table), part == F.col("p"))
+        .withColumn(ROW, low + F.col("offset") + 1)
+        .drop("_mid", "p", "offset")
+    )
+
+
+def _check_exists(path: Path) -> None:
+    """The checks of ``files.check_file`` that hold for any engine (Spark has no 1 GiB limit: it does not hold rows in memory)."""
+    if not path.exists():
+        raise InputError("file not found", file=path, hint="check the path passed to --data")
+    if path.is_file() and path.stat().st_size == 0:
+        raise InputError("the file is empty", file=path)
+
+
+def _is_parquet(path: Path) -> bool:
+    """A Parquet file (or a folder of them, as Spark writes): by its name or its magic bytes."""
+    if path.is_dir() or path.suffix.lower() == ".parquet":
+        return True
+    with path.open("rb") as fh:
+        return fh.read(4) == b"PAR1"
+
+
+def _check_columns(path: Path, header: list[str], columns: tuple[str, ...]) -> None:
+    """Absent or repeated columns, refused in the words of ``parse.read_rows``."""
+    absent = [c for c in columns if c not in header]
+    if absent:
+        raise InputError(
+            f"required column(s) missing: {', '.join(absent)}",
+            file=path,
+            column=absent[0],
+            hint=parse._delimiter_hint(header) or f"the file's columns are: {', '.join(header)[:200]}",
+        )
+    twice = [c for c in columns if header.count(c) > 1]
+    if twice:
+        raise InputError("the header names this column more than once", file=path, column=twice[0], hint="keep one of them")
+
+
+def _refuse_ragged(frame: DataFrame, path: Path, fields: int) -> None:
+    """A row whose field count is not the header's, named by row (Spark would pad or cut it silently)."""
+    from pyspark.sql import functions as F
+
+    bad = frame.where(F.col(_CORRUPT).isNotNull())
+    rows = _rows(bad)
+    if rows:
+        raise InputError(
+            f"this row does not have the {fields} fields of the header",
+            file=path,
+            rows=rows,
+            hint="a value that holds a comma must be in double quotes; re-export the file",
+        )
+
+
+def _rows(frame: DataFrame) -> list[int]:
+    """The row numbers of ``frame``, in file order."""
+    return [int(r[0]) for r in frame.select(ROW).orderBy(ROW).collect()]
+
+
+# --- typing and validation (values.py as queries) -----------------------------------------------------------
+
+
+def _first(frame: DataFrame, column: str) -> Any:
+    """The first value of ``column`` in file order."""
+    return frame.orderBy(ROW).select(column).first()[0]
+
+
+def refuse_empty_columns(frame: DataFrame, path: Path, missing: dict[str, int], rows: int) -> None:
+    """``values.refuse_empty_columns`` from the missing counts."""
+    for column, n in missing.items():
+        if column != schema.TRANSCRIPTION and n == rows:
+            hint = (
+                "fix the export"
+                if column in (schema.VIDEO_ID, *schema.CATEGORIES)
+                else "fix the export, or leave the column out of model.predictors and model.extra_candidates in a --config file"
+            )
+            raise InputError(f"every one of the {rows:,} rows is missing a value here", file=path, column=column, hint=hint)
+
+
+def _check_counts(frame: DataFrame, path: Path, column: str) -> None:
+    """``values._counts_column``'s refusals, in its order, naming the same rows."""
+    from pyspark.sql import functions as F
+
+    text, number = F.col(column), F.col(column).cast("double")
+    bad = frame.where(text.isNotNull() & number.isNull())
+    rows = _rows(bad)
+    if rows:
+        example = repr(_first(bad, column))[:40]
+        raise InputError(f"text where a number belongs (e.g. {example})", file=path, column=column, rows=rows)
+    limit = schema.COUNT_LIMITS.get(column, float("inf"))
+    finite = ~F.isnan(number) & (F.abs(number) != float("inf"))
+    problems = (
+        (number < 0, "negative count", ""),
+        (finite & (number != F.round(number)), "count that is not a whole number", ""),
+        (F.abs(number) == float("inf"), "infinite value", ""),
+        (
+            number > limit,
+            "implausibly large value",
+            f"this column holds at most {limit:,.0f}; a larger value is a corrupt field or a unit error",
+        ),
+    )
+    for mask, what, hint in problems:
+        bad = frame.select(ROW, number.alias("_n")).where(mask)
+        rows = _rows(bad)
+        if rows:
+            raise InputError(f"{what} (e.g. {_first(bad, '_n'):.15g})", file=path, column=column, rows=rows, hint=hint)
+
+
+def _check_ids(frame: DataFrame, path: Path) -> None:
+    """``values._id_column``'s refusals: an id not written in digits, named as a count first when it is one."""
+    from pyspark.sql import functions as F
+
+    text = F.trim(F.col(schema.VIDEO_ID))
+    bad = frame.where(F.col(schema.VIDEO_ID).isNotNull() & ~text.rlike(r"^\+?[0-9]+(\.0*)?$"))
+    rows = _rows(bad)
+    if rows:
+        _check_counts(frame, path, schema.VIDEO_ID)
+        example = repr(_first(bad, schema.VIDEO_ID))[:40]
+        raise InputError(
+            f"an id not written in digits (e.g. {example})",
+            file=path,
+            column=schema.VIDEO_ID,
+            rows=rows,
+            hint="a spreadsheet that shows ids as 1.23E+18 has rounded them; format the column as text and export again",
+        )
+
+
+def _canonical_id() -> Any:
+    """The id as the integer it spells, in digits ('+007.0' is '7'): what makes two ids one, as in the pandas engine."""
+    from pyspark.sql import functions as F
+
+    digits = F.regexp_replace(F.regexp_extract(F.trim(F.col(schema.VIDEO_ID)), r"^\+?([0-9]+)", 1), "^0+", "")
+    return F.when(F.col(schema.VIDEO_ID).isNull(), None).when(digits == "", "0").otherwise(digits)
+
+
+def _category(frame: DataFrame, path: Path, column: str, allowed: tuple[str, ...]) -> tuple[Any, str]:
+    """The column mapped onto the allowed spelling, and ``values._category_values``' note; an unknown value is refused."""
+    from pyspark.sql import functions as F
+
+    canonical = F.lower(F.regexp_replace(F.trim(F.col(column)), r"\s+", " "))
+    spelling = {" ".join(a.split()).casefold(): a for a in allowed}
+    others = (
+        frame.where(F.col(column).isNotNull() & ~F.col(column).isin(list(allowed)))
+        .groupBy(column)
+        .agg(F.min(ROW).alias("first"), F.count("*").alias("n"))
+        .orderBy("first")
+        .collect()
+    )
+    fixes = {r[column]: spelling.get(" ".join(r[column].split()).casefold()) for r in others}
+    unknown = [v for v, fixed in fixes.items() if fixed is None]
+    if unknown:
+        rows = _rows(frame.where(F.col(column).isin(unknown)))
+        raise InputError(
+            f"unknown value(s) {', '.join(repr(v)[:40] for v in unknown[:3])}",
+            file=path,
+            column=column,
+            rows=rows,
+            hint="allowed values: " + ", ".join(repr(a) for a in allowed),
+        )
+    mapped = F.col(column)
+    for canon, allowed_value in spelling.items():
+        mapped = F.when(canonical == canon, F.lit(allowed_value)).otherwise(mapped)
+    if not fixes:
+        return F.col(column), ""
+    changed = sum(int(r["n"]) for r in others)
+    shown = ", ".join(f"{v!r} as {fixed!r}" for v, fixed in list(fixes.items())[:3])
+    note = (
+        f"{changed:,} value(s) in {column} differed from the allowed spelling only in case or spaces "
+        f"and were read as allowed ({shown})."
+    )
+    return mapped, note
+
+
+def typed(frame: DataFrame, path: Path) -> tuple[DataFrame, dict[str, str]]:
+    """Counts as doubles, ids as their digits, categories in the allowed spelling; the raw text kept for the sample.
+
+    Returns
+    -------
+    frame : DataFrame
+        ``_row``, each column typed under its own name, and ``_raw_<column>`` the text as read.
+    notes : dict
+        Category column -> what was normalised in it.
+
+    Raises
+    ------
+    InputError
+        A value breaks the schema, named as ``values.typed`` names it.
+    """
+    from pyspark.sql import functions as F
+
+    columns = [c for c in frame.columns if c != ROW]
+    notes: dict[str, str] = {}
+    by_name = {c: F.col(c) for c in columns}  # the transcription stays text
+    for column in columns:  # in values.typed's order, so the first refusal is the one the pandas engine gives
+        if column in schema.COUNTS:
+            _check_counts(frame, path, column)
+            by_name[column] = F.col(column).cast("double")
+    _check_ids(frame, path)
+    by_name[schema.VIDEO_ID] = _canonical_id()
+    for column, allowed in schema.CATEGORIES.items():
+        if column in columns:
+            by_name[column], note = _category(frame, path, column, allowed)
+            if note:
+                notes[column] = note
+    raw = [F.col(c).alias(f"_raw_{c}") for c in columns]
+    return frame.select(ROW, *[by_name[c].alias(c) for c in columns], *raw), notes
+
+
+# --- the table a build shares --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sample:
+    """How a study's frame was drawn from its usable rows (None in ``SparkTable.last_sample`` when it holds them all)."""
+
+    rows: int
+    of_rows: int
+    seed: int
+    stratified_by: str | None
+
+
+@dataclass(eq=False)
+class SparkTable:
+    """Every row of the file, typed, in a Spark DataFrame: what the studies of a build share, as ``data.table.Table``."""
+
+    frame: DataFrame  # _row, the columns read (typed), _raw_<column> (the text as read)
+    path: Path
+    sha256: str
+    modified: str
+    header: tuple[str, ...]
+    rows_read: int
+    columns: tuple[str, ...]
+    missing_by_column: dict[str, int]
+    notes: dict[str, str]
+    sample_rows: int = 200_000
+    seed: int = 0
+    duplicate_ids: int = 0
+    samples: dict[tuple[str, ...], Sample] = field(default_factory=dict)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What was read past or normalised in the file, whatever a study reads."""
+        return (*summary.ignored_columns(self.header), *self.notes.values())
+
+    def for_columns(self, columns: Iterable[str], target: str | None = None) -> Dataset:
+        """The rows a study reading ``columns`` can use, as ``Table.for_columns``: summary over all rows, frame sampled.
+
+        The frame is every usable row when there are at most ``sample_rows``,
+        else a seeded sample of ``sample_rows`` of them, stratified on
+        ``target`` when given (recorded in ``samples``).
+        """
+        return self._dataset(columns, target, "the study", "")
+
+    def _dataset(self, columns: Iterable[str], target: str | None, needed_by: str, remedy: str) -> Dataset:
+        """``for_columns`` with the words of the refusal when no row is left."""
+        from pyspark.sql import Window
+        from pyspark.sql import functions as F
+
+        wanted = _in_schema_order(columns, "a study reads")
+        not_read = [c for c in (*wanted, *([target] if target else [])) if c not in self.columns]
+        if not_read or (target and target not in wanted):
+            raise ValueError(f"column(s) {not_read or [target]} not among the columns read {list(self.columns)}")
+        key = wanted if schema.VIDEO_ID in wanted else _in_schema_order((*wanted, schema.VIDEO_ID), "")
+        needed = [c for c in wanted if c not in summary.OPTIONAL]
+        has_id = F.col(schema.VIDEO_ID).isNotNull()
+        # The masks of summary.drop_unusable, each over all rows, applied in its order: the first that holds is the reason.
+        repeat = F.row_number().over(Window.partitionBy(*key).orderBy(ROW)) > 1
+        repeat_id = F.row_number().over(Window.partitionBy(schema.VIDEO_ID).orderBy(ROW)) > 1
+        missing = F.lit(False)
+        for c in needed:
+            missing = missing | F.col(c).isNull()
+        reason = (
+            F.when(missing, summary.MISSING)
+            .when(repeat & has_id, summary.DUPLICATE_ROW)
+            .when(repeat_id & has_id, summary.DUPLICATE_ID)
+        )
+        marked = self.frame.select("*", reason.alias("_reason"), repeat.alias("_repeat")).persist()
+        tallies = {r[0]: int(r[1]) for r in marked.groupBy("_reason").count().collect()}
+        order = (summary.MISSING, summary.DUPLICATE_ROW, summary.DUPLICATE_ID)
+        dropped = {k: tallies[k] for k in order if tallies.get(k)}
+        usable = tallies.get(None, 0)
+        missing_counts = {c: self.missing_by_column[c] for c in wanted}
+        if not usable:
+            marked.unpersist()
+            raise summary.nothing_usable(self.path, missing_counts, self.rows_read, needed_by, remedy)
+        kept = marked.where(F.col("_reason").isNull())
+        target_counts = {}
+        if target:
+            found = {r[0]: int(r[1]) for r in kept.groupBy(target).count().collect()}
+            target_counts = {label: found.get(label, 0) for label in schema.CATEGORIES[target]}
+        duplicate_rows = int(marked.where(F.col("_repeat")).count())
+        chosen = self._sample(kept, usable, target, wanted)
+        frame = self._to_pandas(chosen, wanted)
+        marked.unpersist()
+        data = DataSummary(
+            source=self.path.name,
+            sha256=self.sha256,
+            rows_read=self.rows_read,
+            rows_used=usable,
+            rows_dropped=sum(dropped.values()),
+            dropped_reasons=dropped,
+            target_counts=target_counts,
+            missing_by_column=missing_counts,
+            duplicate_rows=duplicate_rows,
+            duplicate_ids=self.duplicate_ids,
+            modified=self.modified,
+            warnings=(
+                *summary.ignored_columns(self.header),
+                *(note for column, note in self.notes.items() if column in wanted),
+                *summary.drop_warnings(dropped),
+            ),
+        )
+        return Dataset(frame=frame, summary=data, path=self.path)
+
+    def _sample(self, kept: DataFrame, usable: int, target: str | None, wanted: tuple[str, ...]) -> DataFrame:
+        """All usable rows, or ``sample_rows`` of them: in each stratum the rows with the smallest seeded hash.
+
+        The hash of (seed, row number) does not depend on how Spark partitions
+        the data, so the same seed draws the same rows on any cluster.
+        """
+        from pyspark.sql import Window
+        from pyspark.sql import functions as F
+
+        if usable <= self.sample_rows:
+            self.samples.pop(wanted, None)
+            return kept
+        draw = F.xxhash64(F.lit(self.seed), F.col(ROW))
+        if target:
+            sizes = {r[0]: int(r[1]) for r in kept.groupBy(target).count().collect()}
+            quotas = _quotas(sizes, self.sample_rows)
+            quota = F.lit(0)
+            for label, n in quotas.items():
+                quota = F.when(F.col(target) == label, F.lit(n)).otherwise(quota)
+            rank = F.row_number().over(Window.partitionBy(target).orderBy(draw, ROW))
+            chosen = kept.where(rank <= quota)
+        else:
+            chosen = kept.orderBy(draw, ROW).limit(self.sample_rows)
+        self.samples[wanted] = Sample(self.sample_rows, usable, self.seed, target)
+        return chosen
+
+    def _to_pandas(self, chosen: DataFrame, wanted: tuple[str, ...]) -> pd.DataFrame:
+        """The chosen rows in file order, typed by ``values.typed`` from the text as read: the pandas engine's frame."""
+        import pandas as pd
+
+        rows = chosen.orderBy(ROW).select(*[f"_raw_{c}" for c in wanted]).collect()
+        raw = pd.DataFrame([tuple(r) for r in rows], columns=list(wanted), dtype="string")
+        if schema.VIDEO_ID not in raw.columns:
+            raw[schema.VIDEO_ID] = pd.Series(["0"] * len(raw), dtype="string")  # typed needs an id; dropped below
+        frame, _ = values.typed(raw, self.path)
+        return frame[list(wanted)]
+
+
+def _quotas(sizes: dict[Any, int], total: int) -> dict[Any, int]:
+    """Proportional allocation of ``total`` over strata (largest remainders), each at most its size."""
+    whole = sum(sizes.values())
+    exact = {k: total * n / whole for k, n in sizes.items()}
+    quotas = {k: min(int(v), sizes[k]) for k, v in exact.items()}
+    for k in sorted(exact, key=lambda k: (-(exact[k] - int(exact[k])), str(k)))[: total - sum(quotas.values())]:
+        quotas[k] = min(quotas[k] + 1, sizes[k])
+    return quotas
+
+
+def read_table(
+    path: Path | str, columns: Iterable[str], sha256: str | None = None, *, sample_rows: int = 200_000, seed: int = 0
+) -> SparkTable:
+    """Read and check ``columns`` (and ``video_id``) of every row through Spark: the one reading of a build.
+
+    Parameters
+    ----------
+    path : Path or str
+        The claims CSV or Parquet file (or a folder of Parquet files).
+    columns : iterable of str
+        Schema columns to read.
+    sha256 : str, optional
+        The file's sha256 when known; else it is computed (a folder of Parquet files is hashed file by file).
+    sample_rows : int
+        The most rows a study's frame holds.
+    seed : int
+        Seed of the sample.
+
+    Raises
+    ------
+    InputError
+        As ``data.table.read_table``: the file cannot be read as the claims
+        data, a value breaks the schema (named by column and rows), or a column
+        read is empty throughout; and when PySpark or Java is missing.
+    """
+    from pyspark.sql import functions as F
+
+    path = Path(path)
+    wanted = _in_schema_order((*columns, schema.VIDEO_ID), "asked to read")
+    spark = session()
+    text, header = read_text(spark, path, wanted)
+    counts = text.agg(F.count("*").alias("_rows"), *[F.count(c).alias(c) for c in wanted]).first()
+    rows = int(counts["_rows"])
+    if not rows:
+        raise InputError("the file has a header but no data rows", file=path)
+    missing = {c: rows - int(counts[c]) for c in wanted}
+    refuse_empty_columns(text, path, missing, rows)
+    frame, notes = typed(text, path)
+    frame = frame.persist()
+    text.unpersist()
+    duplicate_ids = int(frame.select(schema.VIDEO_ID).count() - frame.select(schema.VIDEO_ID).distinct().count())
+    return SparkTable(
+        frame=frame,
+        path=path,
+        sha256=str(sha256 or _sha256(path)),
+        modified=dt.date.fromtimestamp(path.stat().st_mtime).isoformat(),
+        header=tuple(header),
+        rows_read=rows,
+        columns=wanted,
+        missing_by_column=missing,
+        notes=notes,
+        sample_rows=sample_rows,
+        seed=seed,
+        duplicate_ids=duplicate_ids,
+    )
+
+
+def _sha256(path: Path) -> str:
+    """The file's sha256; for a folder, of its files' names and hashes in name order."""
+    import hashlib
+
+    from reportgen.data import files
+
+    if not path.is_dir():
+        return files.sha256_of(path)
+    digest = hashlib.sha256()
+    for part in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith((".", "_"))):
+        digest.update(f"{part.relative_to(path)}\0{files.sha256_of(part)}\n".encode())
+    return digest.hexdigest()
