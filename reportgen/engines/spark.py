@@ -107,7 +107,12 @@ def session() -> SparkSession:
             .config("spark.ui.enabled", "false")
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.sql.shuffle.partitions", "4")  # the default 200 is for clusters; small data pays per task
-            .config("spark.sql.ansi.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            # The shared SQL (engines/sql.py) is plain SQL: "name" is an identifier, a backslash in a literal is
+            # a backslash, and TRY_CAST (not CAST) is how a query asks for NULL where text spells no number.
+            .config("spark.sql.ansi.enabled", "true")
+            .config("spark.sql.ansi.doubleQuotedIdentifiers", "true")
+            .config("spark.sql.parser.escapedStringLiterals", "true")
             .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{log4j}")
         )
         _session = builder.getOrCreate()

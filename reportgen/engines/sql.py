@@ -40,7 +40,9 @@ class Dialect:
 
 
 DUCKDB = Dialect(full_match="regexp_full_match({x}, '{p}')", one_space="regexp_replace({x}, '\\s+', ' ', 'g')")
-SPARK = Dialect(full_match="({x} RLIKE '^(?:{p})$')", one_space="regexp_replace({x}, '\\\\s+', ' ')")
+# Spark runs with spark.sql.parser.escapedStringLiterals on (reportgen.engines.spark.session): its string
+# literals then keep a backslash as written, as standard SQL and DuckDB do, so one pattern text serves both.
+SPARK = Dialect(full_match="({x} RLIKE '^(?:{p})$')", one_space="regexp_replace({x}, '\\s+', ' ')")
 
 
 def quote(name: str) -> str:
