@@ -17,32 +17,29 @@ here imports PySpark until a session is asked for.
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportgen import schema
 from reportgen.data import parse, summary, values
 from reportgen.data.table import Dataset, _in_schema_order
+from reportgen.engines import sql
 from reportgen.errors import InputError
-from reportgen.results import DataSummary
+from reportgen.results import DataSummary, Sample
 
 if TYPE_CHECKING:
     import pandas as pd
     from pyspark.sql import DataFrame, SparkSession
 
+    from reportgen.config import Config
+
 ROW = "_row"  # 1-based data row number in file order, as ``values.row_numbers`` counts
 _CORRUPT = "_corrupt_record"
 _MID_BITS = 33  # monotonically_increasing_id puts the partition index above the low 33 bits
-
-#: What ``pandas.read_csv`` reads as missing by default (its ``STR_NA_VALUES``): the pandas engine
-#: reads these as missing, so this one must too, or the two would type and count different rows.
-NA_TEXT: tuple[str, ...] = (
-    "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
-    "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
-)  # fmt: skip
 
 PIP_HINT = "pip install 'reportgen[spark]'"
 
@@ -152,11 +149,11 @@ def read_text(spark: SparkSession, path: Path, columns: tuple[str, ...]) -> tupl
     if _is_parquet(path):
         frame = spark.read.parquet(str(path))
         header = list(frame.columns)
-        _check_columns(path, header, columns)
+        parse.check_columns(path, header, columns)
         raw = frame.select(*[F.col(f"`{c}`").cast("string").alias(c) for c in columns])
     else:
         header = parse.read_header(path)
-        _check_columns(path, header, columns)
+        parse.check_columns(path, header, columns)
         # Positional names: the header may repeat a column we do not read, and Spark refuses repeated names.
         fields = [StructField(f"_c{i}", StringType()) for i in range(len(header))]
         frame = spark.read.csv(
@@ -171,7 +168,7 @@ def read_text(spark: SparkSession, path: Path, columns: tuple[str, ...]) -> tupl
             emptyValue="",
         )
         raw = frame.select(*[F.col(f"_c{header.index(c)}").alias(c) for c in columns], F.col(_CORRUPT))
-    raw = raw.select(*[F.when(F.col(c).isin(list(NA_TEXT)), None).otherwise(F.col(c)).alias(c) for c in raw.columns])
+    raw = raw.select(*[F.when(F.col(c).isin(list(sql.NA_TEXT)), None).otherwise(F.col(c)).alias(c) for c in raw.columns])
     numbered = _numbered(spark, raw).persist()
     if _CORRUPT in numbered.columns:
         _refuse_ragged(numbered, path, len(header))
@@ -221,21 +218,6 @@ def _is_parquet(path: Path) -> bool:
         return fh.read(4) == b"PAR1"
 
 
-def _check_columns(path: Path, header: list[str], columns: tuple[str, ...]) -> None:
-    """Absent or repeated columns, refused in the words of ``parse.read_rows``."""
-    absent = [c for c in columns if c not in header]
-    if absent:
-        raise InputError(
-            f"required column(s) missing: {', '.join(absent)}",
-            file=path,
-            column=absent[0],
-            hint=parse._delimiter_hint(header) or f"the file's columns are: {', '.join(header)[:200]}",
-        )
-    twice = [c for c in columns if header.count(c) > 1]
-    if twice:
-        raise InputError("the header names this column more than once", file=path, column=twice[0], hint="keep one of them")
-
-
 def _refuse_ragged(frame: DataFrame, path: Path, fields: int) -> None:
     """A row whose field count is not the header's, named by row (Spark would pad or cut it silently)."""
     from pyspark.sql import functions as F
@@ -280,7 +262,7 @@ def _check_counts(frame: DataFrame, path: Path, column: str) -> None:
     """``values._counts_column``'s refusals, in its order, naming the same rows."""
     from pyspark.sql import functions as F
 
-    text, number = F.col(column), F.col(column).cast("double")
+    text, number = F.col(column), F.expr(sql.as_number(column))
     bad = frame.where(text.isNotNull() & number.isNull())
     rows = _rows(bad)
     if rows:
@@ -393,7 +375,7 @@ def typed(frame: DataFrame, path: Path) -> tuple[DataFrame, dict[str, str]]:
     for column in columns:  # in values.typed's order, so the first refusal is the one the pandas engine gives
         if column in schema.COUNTS:
             _check_counts(frame, path, column)
-            by_name[column] = F.col(column).cast("double")
+            by_name[column] = F.expr(sql.as_number(column))
     _check_ids(frame, path)
     by_name[schema.VIDEO_ID] = _canonical_id()
     for column, allowed in schema.CATEGORIES.items():
@@ -408,19 +390,9 @@ def typed(frame: DataFrame, path: Path) -> tuple[DataFrame, dict[str, str]]:
 # --- the table a build shares --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Sample:
-    """How a study's frame was drawn from its usable rows (None in ``SparkTable.last_sample`` when it holds them all)."""
-
-    rows: int
-    of_rows: int
-    seed: int
-    stratified_by: str | None
-
-
-@dataclass(eq=False)
+@dataclass(frozen=True, eq=False)
 class SparkTable:
-    """Every row of the file, typed, in a Spark DataFrame: what the studies of a build share, as ``data.table.Table``."""
+    """Every row of the file, typed, in a Spark DataFrame: what the studies of a build share (``engines.TableLike``)."""
 
     frame: DataFrame  # _row, the columns read (typed), _raw_<column> (the text as read)
     path: Path
@@ -431,87 +403,108 @@ class SparkTable:
     columns: tuple[str, ...]
     missing_by_column: dict[str, int]
     notes: dict[str, str]
-    sample_rows: int = 200_000
-    seed: int = 0
-    duplicate_ids: int = 0
-    samples: dict[tuple[str, ...], Sample] = field(default_factory=dict)
+    sample_rows: int
+    seed: int
+    strata: str | None = None  # the column a sample keeps in proportion when the study names no target
+
+    @property
+    def duplicate_rows(self) -> int:
+        """Rows that repeat an earlier row in every column read."""
+        return self._repeats()[0]
+
+    @property
+    def duplicate_ids(self) -> int:
+        """Rows whose ``video_id`` appeared in an earlier row (a missing id after a missing id too, as pandas counts)."""
+        return self._repeats()[1]
 
     @property
     def warnings(self) -> tuple[str, ...]:
         """What was read past or normalised in the file, whatever a study reads."""
         return (*summary.ignored_columns(self.header), *self.notes.values())
 
+    def sampling_on(self, column: str) -> SparkTable:
+        """This table, its samples stratified on ``column`` when a study gives no target."""
+        return dataclasses.replace(self, strata=column if column in self.columns else None)
+
     def for_columns(self, columns: Iterable[str], target: str | None = None) -> Dataset:
-        """The rows a study reading ``columns`` can use, as ``Table.for_columns``: summary over all rows, frame sampled.
+        """The rows a study reading ``columns`` can use, as ``Table.for_columns``: summary over all rows, frame maybe sampled.
 
         The frame is every usable row when there are at most ``sample_rows``,
         else a seeded sample of ``sample_rows`` of them, stratified on
-        ``target`` when given (recorded in ``samples``).
+        ``target`` (or ``strata``), recorded in ``summary.sample``.
         """
-        return self._dataset(columns, target, "the study", "")
+        return self.dataset_for(columns, target, "the study", "")
 
-    def _dataset(self, columns: Iterable[str], target: str | None, needed_by: str, remedy: str) -> Dataset:
+    def dataset_for(self, columns: Iterable[str], target: str | None, needed_by: str, remedy: str) -> Dataset:
         """``for_columns`` with the words of the refusal when no row is left."""
-        from pyspark.sql import Window
         from pyspark.sql import functions as F
 
+        spark = session()
         wanted = _in_schema_order(columns, "a study reads")
         not_read = [c for c in (*wanted, *([target] if target else [])) if c not in self.columns]
         if not_read or (target and target not in wanted):
             raise ValueError(f"column(s) {not_read or [target]} not among the columns read {list(self.columns)}")
         key = wanted if schema.VIDEO_ID in wanted else _in_schema_order((*wanted, schema.VIDEO_ID), "")
-        needed = [c for c in wanted if c not in summary.OPTIONAL]
-        has_id = F.col(schema.VIDEO_ID).isNotNull()
-        # The masks of summary.drop_unusable, each over all rows, applied in its order: the first that holds is the reason.
-        repeat = F.row_number().over(Window.partitionBy(*key).orderBy(ROW)) > 1
-        repeat_id = F.row_number().over(Window.partitionBy(schema.VIDEO_ID).orderBy(ROW)) > 1
-        missing = F.lit(False)
-        for c in needed:
-            missing = missing | F.col(c).isNull()
-        reason = (
-            F.when(missing, summary.MISSING)
-            .when(repeat & has_id, summary.DUPLICATE_ROW)
-            .when(repeat_id & has_id, summary.DUPLICATE_ID)
-        )
-        marked = self.frame.select("*", reason.alias("_reason"), repeat.alias("_repeat")).persist()
-        tallies = {r[0]: int(r[1]) for r in marked.groupBy("_reason").count().collect()}
+        typed_view = self._view()
+        # The shared query of summary.drop_unusable (engines/sql.py), as DuckDB runs it.
+        flags = spark.sql(sql.drop_flags(typed_view, key, [c for c in wanted if c not in summary.OPTIONAL])).persist()
+        flags.createOrReplaceTempView("flags")
+        by_reason = {r[0]: int(r[1]) for r in spark.sql(sql.drop_summary("flags")).collect()}
+        used = by_reason.pop(None, 0)
         order = (summary.MISSING, summary.DUPLICATE_ROW, summary.DUPLICATE_ID)
-        dropped = {k: tallies[k] for k in order if tallies.get(k)}
-        usable = tallies.get(None, 0)
-        missing_counts = {c: self.missing_by_column[c] for c in wanted}
-        if not usable:
-            marked.unpersist()
-            raise summary.nothing_usable(self.path, missing_counts, self.rows_read, needed_by, remedy)
-        kept = marked.where(F.col("_reason").isNull())
+        dropped = {r: by_reason[r] for r in order if by_reason.get(r)}
+        missing = {c: self.missing_by_column[c] for c in wanted}
+        if not used:
+            flags.unpersist()
+            raise summary.nothing_usable(self.path, missing, self.rows_read, needed_by, remedy)
+        repeats, repeat_ids = flags.agg(F.count_if("repeat"), F.count_if("repeat_id")).first()
+        kept = self.frame.join(flags.where(F.col("reason").isNull()).select(ROW), ROW).persist()
+        kept.createOrReplaceTempView("kept")
         target_counts = {}
         if target:
-            found = {r[0]: int(r[1]) for r in kept.groupBy(target).count().collect()}
+            found = {r[0]: int(r[1]) for r in spark.sql(sql.label_counts("kept", target)).collect()}
             target_counts = {label: found.get(label, 0) for label in schema.CATEGORIES[target]}
-        duplicate_rows = int(marked.where(F.col("_repeat")).count())
-        chosen = self._sample(kept, usable, target, wanted)
+        strata = target or (self.strata if self.strata in wanted else None)
+        chosen, sample = self._sample(kept, used, strata)
         frame = self._to_pandas(chosen, wanted)
-        marked.unpersist()
+        kept.unpersist()
+        flags.unpersist()
         data = DataSummary(
             source=self.path.name,
             sha256=self.sha256,
             rows_read=self.rows_read,
-            rows_used=usable,
+            rows_used=used,
             rows_dropped=sum(dropped.values()),
             dropped_reasons=dropped,
             target_counts=target_counts,
-            missing_by_column=missing_counts,
-            duplicate_rows=duplicate_rows,
-            duplicate_ids=self.duplicate_ids,
+            missing_by_column=missing,
+            duplicate_rows=int(repeats),
+            duplicate_ids=int(repeat_ids),
             modified=self.modified,
             warnings=(
                 *summary.ignored_columns(self.header),
                 *(note for column, note in self.notes.items() if column in wanted),
                 *summary.drop_warnings(dropped),
             ),
+            sample=sample,
         )
         return Dataset(frame=frame, summary=data, path=self.path)
 
-    def _sample(self, kept: DataFrame, usable: int, target: str | None, wanted: tuple[str, ...]) -> DataFrame:
+    def _view(self) -> str:
+        """The typed rows as a temporary view for the shared SQL (its name is this table's)."""
+        name = f"typed_{id(self.frame)}"
+        self.frame.createOrReplaceTempView(name)
+        return name
+
+    def _repeats(self) -> tuple[int, int]:
+        """Rows repeating an earlier row in every column read, and rows repeating an earlier id."""
+        from pyspark.sql import functions as F
+
+        flags = session().sql(sql.drop_flags(self._view(), self.columns, ()))
+        first = flags.agg(F.count_if("repeat"), F.count_if("repeat_id")).first()
+        return int(first[0]), int(first[1])
+
+    def _sample(self, kept: DataFrame, usable: int, strata: str | None) -> tuple[DataFrame, Sample | None]:
         """All usable rows, or ``sample_rows`` of them: in each stratum the rows with the smallest seeded hash.
 
         The hash of (seed, row number) does not depend on how Spark partitions
@@ -521,31 +514,27 @@ class SparkTable:
         from pyspark.sql import functions as F
 
         if usable <= self.sample_rows:
-            self.samples.pop(wanted, None)
-            return kept
+            return kept, None
         draw = F.xxhash64(F.lit(self.seed), F.col(ROW))
-        if target:
-            sizes = {r[0]: int(r[1]) for r in kept.groupBy(target).count().collect()}
-            quotas = _quotas(sizes, self.sample_rows)
+        if strata:
+            sizes = {r[0]: int(r[1]) for r in kept.groupBy(strata).count().collect()}
             quota = F.lit(0)
-            for label, n in quotas.items():
-                quota = F.when(F.col(target) == label, F.lit(n)).otherwise(quota)
-            rank = F.row_number().over(Window.partitionBy(target).orderBy(draw, ROW))
-            chosen = kept.where(rank <= quota)
+            for label, n in _quotas(sizes, self.sample_rows).items():
+                quota = F.when(F.col(strata).eqNullSafe(F.lit(label)), F.lit(n)).otherwise(quota)
+            rank = F.row_number().over(Window.partitionBy(strata).orderBy(draw, ROW))
+            chosen = kept.withColumn("_rank", rank).where(F.col("_rank") <= quota).drop("_rank")
         else:
             chosen = kept.orderBy(draw, ROW).limit(self.sample_rows)
-        self.samples[wanted] = Sample(self.sample_rows, usable, self.seed, target)
-        return chosen
+        return chosen, Sample(rows=self.sample_rows, rows_usable=usable, seed=self.seed, stratified_by=strata)
 
     def _to_pandas(self, chosen: DataFrame, wanted: tuple[str, ...]) -> pd.DataFrame:
         """The chosen rows in file order, typed by ``values.typed`` from the text as read: the pandas engine's frame."""
         import pandas as pd
 
-        rows = chosen.orderBy(ROW).select(*[f"_raw_{c}" for c in wanted]).collect()
-        raw = pd.DataFrame([tuple(r) for r in rows], columns=list(wanted), dtype="string")
-        if schema.VIDEO_ID not in raw.columns:
-            raw[schema.VIDEO_ID] = pd.Series(["0"] * len(raw), dtype="string")  # typed needs an id; dropped below
-        frame, _ = values.typed(raw, self.path)
+        read = _in_schema_order((*wanted, schema.VIDEO_ID), "")
+        rows = chosen.orderBy(ROW).select(*[f"_raw_{c}" for c in read]).collect()
+        raw = pd.DataFrame([tuple(r) for r in rows], columns=list(read), dtype="string")
+        frame, _ = values.typed(raw, self.path)  # the notes come from every row, in read_table
         return frame[list(wanted)]
 
 
@@ -559,23 +548,19 @@ def _quotas(sizes: dict[Any, int], total: int) -> dict[Any, int]:
     return quotas
 
 
-def read_table(
-    path: Path | str, columns: Iterable[str], sha256: str | None = None, *, sample_rows: int = 200_000, seed: int = 0
-) -> SparkTable:
+def read_table(path: Path | str, columns: Iterable[str], sha256: str | None, config: Config) -> SparkTable:
     """Read and check ``columns`` (and ``video_id``) of every row through Spark: the one reading of a build.
 
     Parameters
     ----------
     path : Path or str
-        The claims CSV or Parquet file (or a folder of Parquet files).
+        The claims CSV or Parquet file (or a folder of Parquet files, as Spark writes them).
     columns : iterable of str
         Schema columns to read.
     sha256 : str, optional
-        The file's sha256 when known; else it is computed (a folder of Parquet files is hashed file by file).
-    sample_rows : int
-        The most rows a study's frame holds.
-    seed : int
-        Seed of the sample.
+        The file's sha256 when known; else it is computed (a folder is hashed file by file).
+    config : Config
+        ``[data] sample_rows`` and the seed of the sample (``model.seed``).
 
     Raises
     ------
@@ -598,8 +583,6 @@ def read_table(
     refuse_empty_columns(text, path, missing, rows)
     frame, notes = typed(text, path)
     frame = frame.persist()
-    text.unpersist()
-    duplicate_ids = int(frame.select(schema.VIDEO_ID).count() - frame.select(schema.VIDEO_ID).distinct().count())
     return SparkTable(
         frame=frame,
         path=path,
@@ -610,9 +593,8 @@ def read_table(
         columns=wanted,
         missing_by_column=missing,
         notes=notes,
-        sample_rows=sample_rows,
-        seed=seed,
-        duplicate_ids=duplicate_ids,
+        sample_rows=config.data.sample_rows,
+        seed=config.model.seed,
     )
 
 
