@@ -86,6 +86,7 @@ def session() -> SparkSession:
     missing = available()
     if missing:
         raise InputError(f"the spark engine cannot run: {missing}", hint=f"install it, or choose another engine")
+    import importlib.util
     import os
     import tempfile
     import warnings
@@ -105,6 +106,8 @@ def session() -> SparkSession:
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.sql.shuffle.partitions", "4")  # the default 200 is for clusters; small data pays per task
             .config("spark.ui.showConsoleProgress", "false")
+            # Arrow speeds pandas <-> Spark only when pyarrow is installed; without it Spark warns on every transfer.
+            .config("spark.sql.execution.arrow.pyspark.enabled", str(importlib.util.find_spec("pyarrow") is not None).lower())
             # The shared SQL (engines/sql.py) is plain SQL: "name" is an identifier, a backslash in a literal is
             # a backslash, and TRY_CAST (not CAST) is how a query asks for NULL where text spells no number.
             .config("spark.sql.ansi.enabled", "true")
@@ -610,3 +613,144 @@ def _sha256(path: Path) -> str:
     for part in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith((".", "_"))):
         digest.update(f"{part.relative_to(path)}\0{files.sha256_of(part)}\n".encode())
     return digest.hexdigest()
+
+
+# --- the regression fit --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GlmResult:
+    """What ``fit_binomial_glm`` gives, in statsmodels' ``LogitResults`` names (intercept first), so the code
+    that reads a statsmodels fit (``analysis.model.fit_inference``) reads this one unchanged."""
+
+    names: tuple[str, ...]
+    params: Any  # ndarray
+    bse: Any
+    pvalues: Any
+    cov: Any  # ndarray, the inverse Fisher information at the estimate
+    llf: float
+    llnull: float
+    nobs: int
+    iterations: int
+    mle_retvals: dict[str, Any]
+
+    def cov_params(self) -> Any:
+        """The covariance of the estimates."""
+        return self.cov
+
+    @property
+    def tvalues(self) -> Any:
+        """Wald z statistics."""
+        return self.params / self.bse
+
+    @property
+    def df_model(self) -> int:
+        """Slopes fitted."""
+        return len(self.names) - 1
+
+    @property
+    def prsquared(self) -> float:
+        """McFadden's pseudo R-squared."""
+        return 1 - self.llf / self.llnull
+
+    @property
+    def llr_pvalue(self) -> float:
+        """The likelihood-ratio test against the intercept-only model."""
+        from scipy.stats import chi2
+
+        return float(chi2.sf(2 * (self.llf - self.llnull), self.df_model))
+
+
+def fit_binomial_glm(frame: DataFrame | pd.DataFrame, target: str, predictors: Iterable[str], max_iter: int = 100):
+    """The logistic regression through Spark's binomial GLM (IRLS) over every row of ``frame``.
+
+    Parameters
+    ----------
+    frame : pyspark DataFrame or pandas DataFrame
+        ``target`` (0/1) and numeric ``predictors`` (a design matrix's columns
+        without the intercept); rows with a missing value are the caller's to drop.
+    target : str
+    predictors : iterable of str
+    max_iter : int
+        IRLS iterations; the tolerance is 1e-12 and there is no penalty, so the
+        estimate is the maximum-likelihood one that statsmodels' Logit gives.
+
+    Returns
+    -------
+    reportgen.analysis.logit.LogitFit
+        ``result`` is a ``GlmResult``: ``params``, ``bse``, ``pvalues``,
+        ``cov_params()``, ``llf``, ``llnull``, ``prsquared``, ``llr_pvalue``,
+        intercept first (named ``Intercept``) as in the statsmodels fit.
+        Spark reports standard errors and p-values but not the covariance the
+        per-unit back-transformation needs: it is the inverse of X'WX, summed
+        over the rows by one aggregation, and its diagonal is checked against
+        Spark's standard errors.
+    """
+    import numpy as np
+    from pyspark.ml.feature import VectorAssembler
+    from pyspark.ml.regression import GeneralizedLinearRegression
+    from pyspark.sql import functions as F
+
+    from reportgen.analysis.design import INTERCEPT
+    from reportgen.analysis.logit import LogitFit
+
+    names = list(predictors)
+    if not hasattr(frame, "sparkSession"):
+        frame = session().createDataFrame(frame[[target, *names]].astype(float))
+    safe = [f"_x{i}" for i in range(len(names))]  # a design name such as "claim_status[opinion]" is no Spark identifier
+    rows = frame.select(F.col(f"`{target}`").cast("double").alias("_y"), *[F.col(f"`{n}`").cast("double").alias(s) for n, s in zip(names, safe)])
+    data = VectorAssembler(inputCols=safe, outputCol="_features").transform(rows).persist()
+    glm = GeneralizedLinearRegression(
+        family="binomial", link="logit", featuresCol="_features", labelCol="_y", maxIter=max_iter, tol=1e-12, regParam=0.0
+    )
+    try:
+        model = glm.fit(data)
+    except Exception as exc:  # noqa: BLE001 - Spark raises JVM errors for a singular or separated design
+        data.unpersist()
+        return LogitFit(None, False, (f"the fit failed: {str(exc).splitlines()[0]}",))
+    fit = model.summary
+    params = np.array([model.intercept, *model.coefficients.toArray()])
+    # Spark lists the intercept last; statsmodels (and our design) first.
+    spark_se = np.roll(np.array(fit.coefficientStandardErrors), 1)
+    pvalues = np.roll(np.array(fit.pValues), 1)
+    cov = _inverse_information(rows, safe, params)
+    data.unpersist()
+    converged = fit.numIterations < max_iter
+    notes: list[str] = []
+    if not np.allclose(np.sqrt(np.diag(cov)), spark_se, rtol=1e-6, atol=1e-12):
+        notes.append("Spark's standard errors and the covariance of the estimates disagree: the design is near-singular")
+    if not converged:
+        notes.append(f"the maximum-likelihood fit did not converge in {max_iter} iterations: its estimates are not reliable")
+    result = GlmResult(
+        names=(INTERCEPT, *names),
+        params=params,
+        bse=spark_se,
+        pvalues=pvalues,
+        cov=cov,
+        llf=-fit.deviance / 2,  # a 0/1 outcome's saturated log-likelihood is 0
+        llnull=-fit.nullDeviance / 2,
+        nobs=int(fit.numInstances),
+        iterations=int(fit.numIterations),
+        mle_retvals={"converged": converged, "iterations": int(fit.numIterations)},
+    )
+    return LogitFit(result, converged, tuple(notes))
+
+
+def _inverse_information(rows: DataFrame, columns: list[str], params: Any) -> Any:
+    """(X'WX)^-1 at ``params``, X with the intercept first and W = p(1 - p): one pass of sums over the rows."""
+    import numpy as np
+    from pyspark.sql import functions as F
+
+    x = [F.lit(1.0), *[F.col(c) for c in columns]]
+    eta = F.lit(float(params[0]))
+    for b, c in zip(params[1:], columns):
+        eta = eta + F.lit(float(b)) * F.col(c)
+    p = 1 / (1 + F.exp(-eta))
+    w = p * (1 - p)
+    k = len(x)
+    pairs = [(i, j) for i in range(k) for j in range(i, k)]
+    sums = rows.agg(*[F.sum(w * x[i] * x[j]) for i, j in pairs]).first()
+    info = np.zeros((k, k))
+    for (i, j), v in zip(pairs, sums):
+        info[i, j] = info[j, i] = float(v)
+    return np.linalg.inv(info)
