@@ -125,3 +125,17 @@ def test_reads_parquet_as_the_csv(spark, demo, tmp_path):
         from_csv.summary, source="", sha256="", modified=""
     )
     pd.testing.assert_frame_equal(from_parquet.frame, from_csv.frame)
+
+
+def test_pandas_path_and_the_engine_module_import_no_pyspark(demo):
+    """PySpark loads only when a Spark session is asked for: never on the default path, nor by importing the engine."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, contextlib, io; from reportgen.cli import main; import reportgen.engines.spark\n"
+        f"with contextlib.redirect_stdout(io.StringIO()): rc = main(['validate', '--data', {str(demo)!r}])\n"
+        "print(rc, 'pyspark' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["0", "False"]
