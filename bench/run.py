@@ -2,7 +2,7 @@
 
 Run from the repository root, after the README's install::
 
-    python bench/run.py [--quick] [--data PATH] [--json OUT]
+    python bench/run.py [--quick] [--huge] [--data PATH] [--json OUT]
 
 Method
 ------
@@ -29,6 +29,10 @@ Method
   that exists (``--study`` for each id the registry lists, asked of the
   installed package), against its own floor: a fresh Python that imports
   every library the studies use (``HEAVY`` and ``STUDY_LIBRARIES``).
+- **Huge** (``--huge``): (7) a cold build of every study from 10,000,000
+  synthetic rows (written once like the other scale files, about 1.5 GB),
+  with the engine ``auto`` picks (DuckDB at that size), once; the table names
+  the engine each build used (read from its manifest).
 - **Wall time** is ``time.perf_counter`` around ``subprocess.run`` of the
   command, measured inside a tiny wrapper process, so the wrapper's own start
   is not counted.
@@ -74,6 +78,7 @@ HEAVY = "pandas, sklearn.linear_model, sklearn.pipeline, sklearn.compose, sklear
 STUDY_LIBRARIES = "sklearn.ensemble, sklearn.model_selection, sklearn.feature_extraction.text, sklearn.inspection, sklearn.metrics, scipy.stats, threadpoolctl"
 REPEATS, LARGE_REPEATS = 5, 3
 SCALE_ROWS = (100_000, 1_000_000)
+HUGE_ROWS = 10_000_000
 
 # Runs one command as its only child, times it and reports the child tree's
 # peak RSS as one JSON line. Kept minimal: its own start is not timed.
@@ -101,6 +106,7 @@ class Case:
     warm_up: bool = True
     before: Callable[[int], None] = lambda i: None
     after: Callable[[int], None] = lambda i: None
+    engine: str = ""  # the engine its builds used (from their manifest), "" for a case that builds nothing
     wall_s: list[float] = field(default_factory=list)
     maxrss_kib: list[int] = field(default_factory=list)
 
@@ -124,6 +130,7 @@ class Case:
             "max_s": round(max(self.wall_s), 4),
             "maxrss_kib": self.maxrss_kib,
             "peak_rss_mb": round(self.peak_mb, 1),
+            "engine": self.engine,
         }
 
 
@@ -164,7 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     repeats = (1, 1) if args.quick else (REPEATS, LARGE_REPEATS)
     work = Path(tempfile.mkdtemp(prefix="reportgen-bench-run-"))
     try:
-        scale = {rows: _synthetic_csv(rows) for rows in SCALE_ROWS}
+        scale = {rows: _synthetic_csv(rows) for rows in (*SCALE_ROWS, *((HUGE_ROWS,) if args.huge else ()))}
         cases = _cases(data, scale, work, *repeats)
         _measure(cases)
     except CaseFailed as exc:
@@ -185,6 +192,7 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Time reportgen against the import floor of its libraries.")
     parser.add_argument("--quick", action="store_true", help="one repeat of every case (checks that it all runs)")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the real claims CSV (default ../shared/data/tiktok_dataset.csv)")
+    parser.add_argument("--huge", action="store_true", help=f"add a build of every study from {HUGE_ROWS:,} rows (about 1.5 GB, written once)")
     parser.add_argument("--json", type=Path, help="where to write the results as JSON (default: a file in the temp folder)")
     return parser.parse_args(argv)
 
@@ -201,6 +209,15 @@ def _cases(data: Path, scale: dict[int, Path], work: Path, repeats: int, large: 
 
     def remove(name: str) -> Callable[[int], None]:
         return lambda i: _remove(_folder(work, name, i))
+
+    def engine_then_remove(name: str) -> Callable[[int], None]:
+        def after(i: int) -> None:
+            manifest = _folder(work, name, i) / "manifest.json"
+            if manifest.is_file():
+                by[name].engine = json.loads(manifest.read_text(encoding="utf-8")).get("engine", "pandas")
+            _remove(_folder(work, name, i))
+
+        return after
 
     def build_studies(csv: Path, name: str, ids: Sequence[str]) -> Callable[[int], list[str]]:
         chosen = [arg for study_id in ids for arg in ("--study", study_id)]
@@ -219,8 +236,12 @@ def _cases(data: Path, scale: dict[int, Path], work: Path, repeats: int, large: 
     ]
     for rows, csv in scale.items():
         name = f"build_{rows}"
+        if rows == HUGE_ROWS:  # every study, once, with the engine auto picks
+            cases.append(Case(name, f"build {rows:,} rows, all", build_studies(csv, name, every), 1, warm_up=False, before=fresh(name), after=engine_then_remove(name)))
+            continue
         # The regression alone, as when the scale targets were set: the classifier's search grows with the rows (see the README).
-        cases.append(Case(name, f"build {rows:,} rows", build_studies(csv, name, ["regression"]), large, warm_up=False, before=fresh(name), after=remove(name)))
+        cases.append(Case(name, f"build {rows:,} rows", build_studies(csv, name, ["regression"]), large, warm_up=False, before=fresh(name), after=engine_then_remove(name)))
+    by = {case.key: case for case in cases}
     return cases
 
 
@@ -318,6 +339,9 @@ def _checks(by: dict[str, Case]) -> list[Check]:
         Check("1M-row build, peak RSS", big.peak_mb, "MB", 1500.0),
         Check("per-row time 1M / 100k", per_row, "×", 1.25),
     ]
+    if f"build_{HUGE_ROWS}" in by:
+        huge = by[f"build_{HUGE_ROWS}"]
+        checks += [Check("10M-row build, every study, wall", huge.median, "s", 150.0), Check("10M-row build, peak RSS", huge.peak_mb, "MB", 3000.0)]
     if small.median > floor:  # the same ratio without the fixed start-up cost, which flatters the 100k side
         net = ((big.median - floor) / SCALE_ROWS[1]) / ((small.median - floor) / SCALE_ROWS[0])
         checks.append(Check("per-row time 1M / 100k, floor taken off", net, "×", None))
@@ -355,11 +379,13 @@ def _table(report: dict) -> str:
         f"reportgen {meta['reportgen']} ({meta['commit'] or 'no git'}) · {meta['date']} · {meta['platform']} · "
         f"{meta['cpu_count']} CPUs · Python {meta['python']}" + (" · --quick" if meta["quick"] else ""),
         "",
-        f"{'case':<24}{'n':>3}{'median s':>10}{'min–max s':>16}{'peak MB':>10}{'× floor':>9}",
+        f"{'case':<30}{'n':>3}{'median s':>10}{'min–max s':>16}{'peak MB':>10}{'× floor':>9}  engine",
     ]
     for c in report["cases"].values():
         span = f"{c['min_s']:.2f}–{c['max_s']:.2f}"
-        lines.append(f"{c['label']:<24}{c['n']:>3}{c['median_s']:>10.2f}{span:>16}{c['peak_rss_mb']:>10.0f}{c['median_s'] / floor:>9.2f}")
+        lines.append(
+            f"{c['label']:<30}{c['n']:>3}{c['median_s']:>10.2f}{span:>16}{c['peak_rss_mb']:>10.0f}{c['median_s'] / floor:>9.2f}  {c.get('engine', '')}"
+        )
     lines += ["", f"{'check':<42}{'measured':>10}{'target':>12}  result"]
     lines += [Check(c["name"], c["value"], c["unit"], c["target"]).row() for c in report["checks"]]
     lines += [

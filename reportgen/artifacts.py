@@ -88,19 +88,26 @@ def write_study_manifest(folder: Path, results: Any, config: Config, timings: di
 
 
 def write_build_manifest(
-    folder: Path, source: dict[str, str], config: Config, timings: dict[str, float], studies: dict[str, dict[str, Any]]
+    folder: Path,
+    source: dict[str, str],
+    config: Config,
+    timings: dict[str, float],
+    studies: dict[str, dict[str, Any]],
+    engine: str = "pandas",
 ) -> Path:
     """Write the build's ``manifest.json``: the input, config, versions, timings, each study's keys, every file's sha256.
 
     ``source`` is this build's input (source, sha256, modified); a study carried
     over from an earlier build names its own input in its folder's manifest.
     The study folders' own manifests are listed like any file, so one check of
-    this manifest covers the whole build.
+    this manifest covers the whole build. ``engine`` is the one that read the
+    data (``reportgen.engines``).
     """
     manifest = {
         "written_by": _mark(),
         "layout": LAYOUT,
         "input": source,
+        "engine": engine,
         "seed": config.model.seed,
         "config": config.to_dict(),
         "versions": package_versions(),

@@ -47,6 +47,7 @@ class BuildReport:
     studies: tuple[StudyOutcome, ...]
     timings: dict[str, float]
     unchanged: bool = False
+    engine: str = ""  # the engine that read the data ("" when nothing was read: an unchanged build)
 
     def study(self, study_id: str) -> StudyOutcome:
         """The outcome of one study (KeyError when the build holds no such study)."""
@@ -105,6 +106,7 @@ def build(
         Bad data, config or study id, or an ``out`` holding anything that
         reportgen did not write (``--force`` too); ``out`` is left exactly as it was.
     """
+    from reportgen import engines
     from reportgen.incremental import PreviousBuild, study_keys
     from reportgen.data import check_file, fingerprint
     from reportgen.staging import check_target, restore, tidy
@@ -114,13 +116,14 @@ def build(
     out = Path(out) if out is not None else default_out(data)
     progress = progress or Progress(quiet=True)
     selected = chosen(studies, config)
-    check_file(data)  # before hashing: a missing, foreign or oversized file is refused at once
+    engine = engines.choose(config.data.engine, data)  # an engine asked for and not installed is refused at once
+    check_file(data, engines.size_limit(engine))  # before hashing: a missing, foreign or oversized file is refused at once
     input_sha256 = fingerprint(data)  # the digest, and the file's state: the loader refuses the file if it changed since
     restore(out)  # a swap killed midway: put the build back before reading it, so that it can count as unchanged
     previous = PreviousBuild.read(out)
     jobs = []
     for study in selected:
-        keys = study_keys(study, input_sha256, config)
+        keys = study_keys(study, input_sha256, config, engine)
         jobs.append(_Job(study, keys, "analyse" if force or previous is None else previous.plan(study.id, keys)))
     if previous and all(job.plan == "unchanged" for job in jobs) and previous.intact():
         # Nothing is written or deleted here, so a user's file beside the build may stay; a rebuild refuses it.
@@ -128,7 +131,7 @@ def build(
         kept = [i for i in previous.study_ids if _known(i)]
         return BuildReport(out, _carried(previous, kept, "unchanged"), {}, unchanged=True)
     check_target(out.resolve())  # refuse before any work; the swap checks again under the lock
-    return _build_into(data, input_sha256, out, config, progress, jobs, previous)
+    return _build_into(data, input_sha256, out, config, progress, jobs, previous, engine)
 
 
 def _carried(previous: PreviousBuild, ids: Sequence[str], status: Status) -> tuple[StudyOutcome, ...]:
@@ -139,7 +142,9 @@ def _carried(previous: PreviousBuild, ids: Sequence[str], status: Status) -> tup
     return tuple(StudyOutcome(i, get(i).results_from_json(read_json(previous.folder / i / RESULTS) or {}), status) for i in ids)
 
 
-def _build_into(data: Path, input_sha256: str, out: Path, config: Config, progress: Progress, jobs: list[_Job], previous) -> BuildReport:
+def _build_into(
+    data: Path, input_sha256: str, out: Path, config: Config, progress: Progress, jobs: list[_Job], previous, engine: str
+) -> BuildReport:
     """Analyse, reuse or carry over each study, render in the worker, write the project page and manifest: staged."""
     from reportgen.artifacts import write_build_manifest
     from reportgen.render.index import write_project_page
@@ -151,7 +156,7 @@ def _build_into(data: Path, input_sha256: str, out: Path, config: Config, progre
     with render_worker() as worker, staged_folder(out) as stage:
         # One reading of the file for every study analysed this time, each given its own rows; all checked before any analysis.
         analysed = [job.study for job in jobs if job.plan == "analyse"]
-        datasets = _load(data, input_sha256, analysed, config, progress) if analysed else {}
+        datasets = _load(engine, data, input_sha256, analysed, config, progress) if analysed else {}
         # Each study is handed to the render worker as soon as it is analysed, and the next one is analysed
         # while the worker draws and lays out the last: on two cores the rendering costs almost nothing extra.
         pending, analysed_so_far = [], {}
@@ -166,8 +171,8 @@ def _build_into(data: Path, input_sha256: str, out: Path, config: Config, progre
         ordered = _in_project_order((*outcomes, *carried))
         source = {"source": data.name, "sha256": str(input_sha256), "modified": _modified(data)}
         write_project_page(ordered, config, source, stage)
-        write_build_manifest(stage, source, config, progress.timings, {o.id: _record(o, jobs) for o in ordered})
-    return BuildReport(out, ordered, dict(progress.timings))
+        write_build_manifest(stage, source, config, progress.timings, {o.id: _record(o, jobs) for o in ordered}, engine)
+    return BuildReport(out, ordered, dict(progress.timings), engine=engine)
 
 
 def _modified(data: Path) -> str:
@@ -200,12 +205,12 @@ def _record(outcome: StudyOutcome, jobs: list[_Job]) -> dict[str, Any]:
     return {"status": outcome.status, **({"keys": asdict(job.keys)} if job else {})}
 
 
-def _load(data: Path, input_sha256: str, studies: Sequence[Study], config: Config, progress: Progress) -> dict[str, Dataset]:
-    """Read and check the CSV once, in the columns ``studies`` read together; each study's rows from that reading."""
-    from reportgen.data import load_studies
+def _load(engine: str, data: Path, input_sha256: str, studies: Sequence[Study], config: Config, progress: Progress) -> dict[str, Dataset]:
+    """Read and check the data once with ``engine``, in the columns ``studies`` read together; each study's rows from that reading."""
+    from reportgen.engines import load_studies
 
     with progress.stage("load"):
-        return load_studies(data, studies, config, input_sha256)
+        return load_studies(engine, data, studies, config, input_sha256)
 
 
 @dataclass(frozen=True)

@@ -124,6 +124,7 @@ def _parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="data checks only; prints what it found")
     validate.add_argument("--data", type=Path, required=True, help="the claims CSV")
     validate.add_argument("--config", type=Path, help="a reportgen.toml")
+    _add_engine_option(validate)
     validate.add_argument("--quiet", action="store_true", help="print errors only")
     return parser
 
@@ -139,7 +140,17 @@ def _add_build_options(cmd: argparse.ArgumentParser, default_out: str | None = N
     _add_study_option(cmd, "study to build (repeatable; default: the config's [project] studies, else all)")
     cmd.add_argument("--audience", choices=("leadership", "technical"), help="tone of the executive summary (default: leadership, or the config's)")
     cmd.add_argument("--seed", type=int, help="random seed of the split and the demo data")
+    _add_engine_option(cmd)
     cmd.add_argument("--quiet", action="store_true", help="print errors only")
+
+
+def _add_engine_option(cmd: argparse.ArgumentParser) -> None:
+    """``--engine``: what reads and checks the data (default: the config's [data] engine, else auto)."""
+    cmd.add_argument(
+        "--engine",
+        choices=("auto", "pandas", "duckdb", "spark"),
+        help="what reads and checks the data: pandas in memory, duckdb out of core, spark; auto picks by file size (default: the config's, else auto)",
+    )
 
 
 def _demo_rows(text: str) -> int:
@@ -222,7 +233,7 @@ def _config(args: argparse.Namespace):
 
     path = _config_path(args)
     config = Config.from_file(path)
-    return config.with_overrides(seed=getattr(args, "seed", None), audience=getattr(args, "audience", None))
+    return config.with_overrides(seed=getattr(args, "seed", None), audience=getattr(args, "audience", None), engine=getattr(args, "engine", None))
 
 
 def _config_path(args: argparse.Namespace) -> Path | None:
@@ -251,7 +262,7 @@ def _say_built(report) -> None:
         count = len(report.studies)
         _say(f"unchanged: {report.out} already holds this build ({count} {'study' if count == 1 else 'studies'} kept; --force rebuilds)")
         return
-    _say(f"wrote {report.out}: index.html, manifest.json, and a folder a study")
+    _say(f"wrote {report.out}: index.html, manifest.json, and a folder a study (data read by the {report.engine} engine)")
     for outcome in report.studies:
         study = _study(outcome.id)
         _say(f"{outcome.id} ({outcome.status}): {study.verdict(outcome.results)}")
@@ -343,15 +354,18 @@ def _moved(outcome) -> str:
 
 def _validate(args: argparse.Namespace) -> int:
     """Read and check the file as a build of the chosen studies would, without analysing: every check, once."""
-    from reportgen.data import columns_for, read_table, study_dataset
+    from reportgen import engines
+    from reportgen.data import check_file, columns_for
     from reportgen.studies import chosen
 
     config = _config(args)
     studies = chosen(None, config)
-    table = read_table(args.data, columns_for(studies, config))
-    datasets = {study.id: study_dataset(study, table, config) for study in studies}
+    engine = engines.choose(config.data.engine, args.data)
+    check_file(Path(args.data), engines.size_limit(engine))
+    table = engines.read_table(engine, args.data, columns_for(studies, config), None, config)
+    datasets = {study.id: engines.study_dataset(study, table, config) for study in studies}
     if not args.quiet:
-        _say(_validation_text(table, {i: d.summary for i, d in datasets.items()}))
+        _say(_validation_text(table, {i: d.summary for i, d in datasets.items()}) + f"\nengine: {engine}")
     return EXIT_OK
 
 

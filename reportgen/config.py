@@ -127,6 +127,22 @@ class CheckConfig:
     imbalance_warn_share: float = checked(0.2, low=0, high=0.5, low_open=True)
 
 
+#: The engines a build can read and check the data with (``reportgen.engines``); "auto" picks by file size.
+ENGINES = ("auto", "pandas", "duckdb", "spark")
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    """Which engine reads and checks the data, and how many rows the model fits see when it samples."""
+
+    engine: str = checked("auto", choices=ENGINES)
+    #: Rows the studies analyse in memory when an out-of-core engine reads more usable rows than this:
+    #: a seeded sample, stratified on the study's target; the data-quality counts still cover every row.
+    sample_rows: int = checked(
+        500_000, low=1_000, why="a fit on fewer rows than this says little; the pandas path has no sample at all"
+    )
+
+
 @dataclass(frozen=True)
 class DeliveryConfig:
     """Where the summary goes: audience name -> addresses."""
@@ -143,6 +159,7 @@ class Config:
     model: ModelConfig = ModelConfig()
     checks: CheckConfig = CheckConfig()
     delivery: DeliveryConfig = DeliveryConfig()
+    data: DataConfig = DataConfig()
     #: Each study's own settings, from its ``[studies.<id>]`` table, typed by the study's ``settings_type``.
     #: The regression's settings are ``[model]`` and ``[checks]`` above (as before studies existed).
     studies: dict[str, Any] = field(default_factory=dict)
@@ -189,9 +206,11 @@ class Config:
 
         return self.studies.get(study_id) or get(study_id).settings_type()
 
-    def with_overrides(self, *, seed: int | None = None, audience: str | None = None) -> Config:
+    def with_overrides(self, *, seed: int | None = None, audience: str | None = None, engine: str | None = None) -> Config:
         """A copy with the command-line overrides applied, checked like the file's values."""
         config = self
+        if engine is not None:
+            config = config._override("data", "engine", engine, "--engine")
         if seed is not None:
             config = config._override("model", "seed", seed, "--seed")
         if audience is not None:

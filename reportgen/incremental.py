@@ -53,9 +53,17 @@ def _shipped_files_digest() -> str:
     return digest.hexdigest()
 
 
-def study_keys(study: Study, input_sha256: str, config: Config) -> BuildKeys:
-    """The keys of ``study`` built from these input bytes with this config and this version."""
-    analysis = _digest({"input": str(input_sha256), "study": study.id, "settings": study.analysis_settings(config), "version": __version__})
+def study_keys(study: Study, input_sha256: str, config: Config, engine: str = "pandas") -> BuildKeys:
+    """The keys of ``study`` built from these input bytes with this config and this version.
+
+    An engine other than pandas analyses a sample of ``[data] sample_rows`` rows,
+    so the engine and that size are part of its analysis key (not of pandas', so
+    that the keys of every earlier pandas build still hold).
+    """
+    facts = {"input": str(input_sha256), "study": study.id, "settings": study.analysis_settings(config), "version": __version__}
+    if engine != "pandas":
+        facts["data"] = {"engine": engine, "sample_rows": config.data.sample_rows, "seed": config.model.seed}
+    analysis = _digest(facts)
     render = _digest({"analysis": analysis, "report": asdict(config.report), "shipped": _shipped_files_digest()})
     return BuildKeys(analysis, render)
 

@@ -14,6 +14,16 @@ Status = Literal["pass", "warn", "fail"]
 
 
 @dataclass(frozen=True)
+class Sample:
+    """The rows a study analysed when an out-of-core engine gave it a sample of its usable rows."""
+
+    rows: int  # rows sampled, which the study analysed
+    rows_usable: int  # of the usable rows, which the data summary counts
+    seed: int
+    stratified_by: str | None = None  # the column whose labels keep their shares, if any
+
+
+@dataclass(frozen=True)
 class DataSummary:
     """What was read, what was kept, and why rows were dropped."""
 
@@ -29,6 +39,16 @@ class DataSummary:
     duplicate_ids: int
     modified: str  # ISO date of the data file, the "date of the data"
     warnings: tuple[str, ...] = ()
+    #: Set when the study analysed a sample of ``rows_used`` (an out-of-core engine); results.json omits it otherwise.
+    sample: Sample | None = None
+
+
+def data_json(data: DataSummary) -> dict:
+    """``data`` as results.json holds it: without ``sample`` when none was drawn, so a full-data build's file is as before."""
+    doc = dataclasses.asdict(data)
+    if doc.get("sample") is None:
+        doc.pop("sample", None)
+    return doc
 
 
 @dataclass(frozen=True)
@@ -229,7 +249,7 @@ class AnalysisResults:
         evaluation = dataclasses.asdict(self.evaluation)
         return {
             "schema_version": 1,
-            "data": dataclasses.asdict(self.data),
+            "data": data_json(self.data),
             "assumptions": [dataclasses.asdict(c) for c in self.assumptions.checks],
             "model": model,
             "evaluation": evaluation,

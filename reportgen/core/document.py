@@ -231,6 +231,10 @@ def build_record(settings: tuple[tuple[str, str], ...], data: DataSummary, gener
     study records its provenance alike.
     """
     provenance = (("Input file", data.source), ("Input SHA-256", data.sha256), ("Date of the data", data.modified), ("Generated", generated_at))
+    if getattr(data, "sample", None) is not None:  # an out-of-core engine's sample: the report says which rows it analysed
+        from reportgen.core.summary import sample_sentence
+
+        provenance = (("Rows analysed", sample_sentence(data).capitalize()), *provenance)
     return (
         Table("Settings of this build", ("Setting", "Value"), (*settings, *provenance), css="settings"),
         Table("Package versions", ("Package", "Version"), tuple(versions.items()), css="versions"),

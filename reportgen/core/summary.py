@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = ["Block", "Section", "SummaryFigure", "ExecutiveSummary", "SECTION_TITLES"]
 
@@ -154,3 +155,20 @@ class ExecutiveSummary:
                 parts.append(f"<p>{escape(self.figure.caption)} (the picture is in the attached PDF):</p>")
                 parts += blocks(tuple(dataclasses.replace(c, bullet=True) for c in self.figure.cells))
         return "\n".join(parts)
+
+
+def sample_blocks(section: str, data: Any) -> tuple[Block, ...]:
+    """What the overview of every summary adds when the study analysed a sample (``DataSummary.sample``): nothing otherwise."""
+    if section != "overview" or getattr(data, "sample", None) is None:
+        return ()
+    return (Block(sample_sentence(data), lead="Sample:"),)
+
+
+def sample_sentence(data: Any) -> str:
+    """The sample a study analysed, in a sentence (both the technical report and the summaries say it)."""
+    s = data.sample
+    strata = f", keeping the shares of {s.stratified_by}" if s.stratified_by else ""
+    return (
+        f"the analyses ran on a random sample of {s.rows:,} of the {s.rows_usable:,} usable rows (seed {s.seed}{strata}); "
+        "the counts of rows, gaps, repeats and labels cover every row."
+    )

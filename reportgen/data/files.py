@@ -139,20 +139,24 @@ def size_text(n: int) -> str:
     return f"{n} bytes"
 
 
-def check_file(path: Path) -> None:
-    """Refuse what is not a readable, non-empty text file of a size this machine can take."""
+def check_file(path: Path, limit: int | None = -1) -> None:
+    """Refuse what is not a readable, non-empty text file of a size this machine can take.
+
+    ``limit`` is the largest size accepted: by default ``max_input_bytes()``
+    (the pandas engine's); None for an engine that reads out of core.
+    """
     with reading(path):
-        _check_file(path)
+        _check_file(path, max_input_bytes() if limit == -1 else limit)
 
 
-def _check_file(path: Path) -> None:
+def _check_file(path: Path, limit: int | None) -> None:
     """``check_file`` without the translation of OS errors."""
     if not path.exists():
         raise InputError("file not found", file=path, hint="check the path passed to --data")
     if not path.is_file():
         raise InputError("not a file", file=path, hint="pass the CSV file itself, not a folder")
-    size, limit = path.stat().st_size, max_input_bytes()
-    if size > limit:
+    size = path.stat().st_size
+    if limit is not None and size > limit:
         raise InputError(
             f"the file is {size_text(size)}, above the {size_text(limit)} limit for one build",
             file=path,

@@ -58,18 +58,7 @@ def read_rows(path: Path, header: list[str], columns: tuple[str, ...]) -> pd.Dat
     """
     import pandas as pd
 
-    absent = [c for c in columns if c not in header]
-    if absent:
-        hint = _delimiter_hint(header)
-        raise InputError(
-            f"required column(s) missing: {', '.join(absent)}",
-            file=path,
-            column=absent[0],
-            hint=hint or f"the file's columns are: {', '.join(header)[:200]}",
-        )
-    twice = [c for c in columns if header.count(c) > 1]
-    if twice:
-        raise InputError("the header names this column more than once", file=path, column=twice[0], hint="keep one of them")
+    check_columns(path, header, columns)
     # Every analysed column as text: a reader left to guess types reads "True"/"False" as 1/0 in a
     # count and a 19-digit id as a float; ``values.typed`` parses counts and ids itself, naming bad rows.
     dtypes = {c: "string" for c in columns}
@@ -85,6 +74,22 @@ def read_rows(path: Path, header: list[str], columns: tuple[str, ...]) -> pd.Dat
     if frame.empty:
         raise InputError("the file has a header but no data rows", file=path)
     return frame[list(columns)]
+
+
+def check_columns(path: Path, header: list[str], columns: tuple[str, ...]) -> None:
+    """Refuse a header that lacks a column read or names one twice (every engine's first check)."""
+    absent = [c for c in columns if c not in header]
+    if absent:
+        hint = _delimiter_hint(header)
+        raise InputError(
+            f"required column(s) missing: {', '.join(absent)}",
+            file=path,
+            column=absent[0],
+            hint=hint or f"the file's columns are: {', '.join(header)[:200]}",
+        )
+    twice = [c for c in columns if header.count(c) > 1]
+    if twice:
+        raise InputError("the header names this column more than once", file=path, column=twice[0], hint="keep one of them")
 
 
 def _read_fast(path: Path, dtypes: dict[str, str]) -> pd.DataFrame | None:

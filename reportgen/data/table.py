@@ -100,10 +100,10 @@ class Table:
         ValueError
             A column or the target was not read into this table.
         """
-        return self._dataset(columns, target, "the study", "")
+        return self.dataset_for(columns, target, "the study", "")
 
-    def _dataset(self, columns: Iterable[str], target: str | None, needed_by: str, remedy: str) -> Dataset:
-        """``for_columns`` with the words of the refusal when no row is left."""
+    def dataset_for(self, columns: Iterable[str], target: str | None, needed_by: str, remedy: str) -> Dataset:
+        """``for_columns`` with the words of the refusal when no row is left (``needed_by``: who needs the columns)."""
         wanted = _in_schema_order(columns, "a study reads")
         not_read = [c for c in (*wanted, *([target] if target else [])) if c not in self.frame.columns]
         if not_read or (target and target not in wanted):
@@ -199,7 +199,7 @@ def regression_dataset(table: Table, config: Config) -> Dataset:
         No row is usable, or the target holds more than two labels.
     """
     target = config.model.target
-    dataset = table._dataset(analysed_columns(config), target, "the model", ", or leave such columns out of model.predictors")
+    dataset = table.dataset_for(analysed_columns(config), target, "the model", ", or leave such columns out of model.predictors")
     summary.refuse_more_than_two_labels(dataset.frame, target, table.path)
     return dataset
 

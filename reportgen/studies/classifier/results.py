@@ -10,7 +10,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from reportgen.results import BuildComparison, DataSummary, FigureInfo
+from reportgen.results import BuildComparison, DataSummary, FigureInfo, data_json
 from reportgen.stats.intervals import Interval
 
 SCHEMA_VERSION = 1
@@ -220,6 +220,7 @@ class ClassifierResults:
     def to_json(self) -> dict[str, Any]:
         """The ``results.json`` document."""
         doc = dataclasses.asdict(self)
+        doc["data"] = data_json(self.data)  # no "sample" key unless a sample was drawn
         return {"schema_version": SCHEMA_VERSION, **doc}
 
     @classmethod

@@ -13,7 +13,7 @@ hypothesis study is in the same build, its answer as that study gives it.
 from __future__ import annotations
 
 from reportgen.config import Config
-from reportgen.core.summary import SECTION_TITLES, Block, ExecutiveSummary, Section, SummaryFigure
+from reportgen.core.summary import SECTION_TITLES, Block, ExecutiveSummary, Section, sample_blocks, SummaryFigure
 from reportgen.formatters import fmt_int, fmt_pct, fmt_rate, fmt_value, fmt_delta
 from reportgen.narrative.wording import join_words
 from reportgen.studies.classifier import words
@@ -36,7 +36,7 @@ def build_summary(r: ClassifierResults, config: Config, audience: str | None = N
     """The executive summary of ``r`` in the configured (or given) tone."""
     audience = audience or config.report.audience
     writer = _TECHNICAL if audience == "technical" else _LEADERSHIP
-    sections = tuple(Section(key, SECTION_TITLES[key], tuple(writer[key](r))) for key in SECTION_TITLES)
+    sections = tuple(Section(key, SECTION_TITLES[key], (*writer[key](r), *sample_blocks(key, r.data))) for key in SECTION_TITLES)
     title = "Executive Summary: Telling Claims from Opinions"
     subtitle = "The final classifier for the report backlog, and what it really learnt"
     return ExecutiveSummary(audience, title, subtitle, sections, _figure(r, audience))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from reportgen.config import Config
 from reportgen.core.document import BulletList, Document, Fact, Facts, FigureBlock, Paragraph, Section, Table
+from reportgen.core.summary import sample_sentence
 from reportgen.formatters import fmt_delta, fmt_int, fmt_num, fmt_pct, fmt_rate, fmt_value, plain_name
 from reportgen.results import FigureInfo
 from reportgen.stats.intervals import Interval
@@ -129,6 +130,7 @@ def _data(r: ClassifierResults) -> Section:
             Paragraph(
                 f"{fmt_int(d.rows_used)} of {fmt_int(d.rows_read)} rows used (dropped: {reasons}). "
                 f"Target {plain_name(f.target)}, positive class {f.positive_class}: {counts}."
+                + (f" {sample_sentence(d).capitalize()}" if d.sample else "")
             ),
             Table(
                 f"Stratified split (seed {r.settings['seed']}): rows and {f.positive_class}s in each part",

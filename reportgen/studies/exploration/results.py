@@ -12,7 +12,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from reportgen.results import BuildComparison, DataSummary, FigureInfo
+from reportgen.results import BuildComparison, DataSummary, FigureInfo, data_json
 
 SCHEMA_VERSION = 1
 
@@ -222,7 +222,8 @@ class ExplorationResults:
 
     def to_json(self) -> dict[str, Any]:
         """The study's results.json."""
-        return {"schema_version": SCHEMA_VERSION, **dataclasses.asdict(self)}
+        # no "sample" key in "data" unless a sample was drawn
+        return {"schema_version": SCHEMA_VERSION, **dataclasses.asdict(self), "data": data_json(self.data)}
 
     @classmethod
     def from_json(cls, doc: dict[str, Any]) -> ExplorationResults:

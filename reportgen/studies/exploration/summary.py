@@ -8,7 +8,7 @@ effect sizes and tests, the data-quality facts. Every number from the results.
 from __future__ import annotations
 
 from reportgen.config import Config
-from reportgen.core.summary import SECTION_TITLES, Block, ExecutiveSummary, Section
+from reportgen.core.summary import SECTION_TITLES, Block, ExecutiveSummary, Section, sample_blocks
 from reportgen.formatters import fmt_int, fmt_p, fmt_pct, fmt_rate
 from reportgen.studies.exploration.results import ExplorationResults
 from reportgen.studies.exploration.words import association_size, delta_size, finding_text, name
@@ -20,7 +20,7 @@ def build_summary(r: ExplorationResults, config: Config, audience: str | None = 
     """The summary of ``r`` in the configured tone (or ``audience``)."""
     audience = audience or config.report.audience
     writer = _TECHNICAL if audience == "technical" else _LEADERSHIP
-    sections = tuple(Section(key, SECTION_TITLES[key], tuple(writer[key](r))) for key in SECTION_TITLES)
+    sections = tuple(Section(key, SECTION_TITLES[key], (*writer[key](r), *sample_blocks(key, r.data))) for key in SECTION_TITLES)
     return ExecutiveSummary(audience, config.report.title, "Exploration: what is in the claims data", sections)
 
 

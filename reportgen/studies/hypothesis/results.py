@@ -10,7 +10,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from reportgen.results import BuildComparison, DataSummary, FigureInfo
+from reportgen.results import BuildComparison, DataSummary, FigureInfo, data_json
 from reportgen.stats.groups import PooledEffect, TwoGroupComparison
 
 SCHEMA_VERSION = 1
@@ -86,6 +86,7 @@ class HypothesisResults:
     def to_json(self) -> dict[str, Any]:
         """The ``results.json`` document."""
         doc = {"schema_version": SCHEMA_VERSION, **dataclasses.asdict(self)}
+        doc["data"] = data_json(self.data)  # no "sample" key unless a sample was drawn
         doc["significant"] = self.significant
         return doc
 

@@ -12,7 +12,7 @@ behind it.
 from __future__ import annotations
 
 from reportgen.config import Config
-from reportgen.core.summary import SECTION_TITLES, Block, ExecutiveSummary, Section, SummaryFigure
+from reportgen.core.summary import SECTION_TITLES, Block, ExecutiveSummary, Section, sample_blocks, SummaryFigure
 from reportgen.formatters import fmt_int, fmt_num, fmt_p, fmt_pct, plain_name
 from reportgen.studies.hypothesis import narrative
 from reportgen.studies.hypothesis.results import HypothesisResults
@@ -30,7 +30,7 @@ def build_summary(results: HypothesisResults, config: Config, audience: str | No
     r = results
     title = f"Executive Summary: Do {_title(group_words(r.by, r.focal))} and {_title(group_words(r.by, r.reference))} Differ in {_title(plain_name(r.measure))}?"
     subtitle = f"A test of {plain_name(r.measure)} by {plain_name(r.by)}, checked within {plain_name(r.stratify)}"
-    sections = tuple(Section(key, SECTION_TITLES[key], tuple(writer[key](r))) for key in SECTION_TITLES)
+    sections = tuple(Section(key, SECTION_TITLES[key], (*writer[key](r), *sample_blocks(key, r.data))) for key in SECTION_TITLES)
     return ExecutiveSummary(audience, title, subtitle, sections, _figure(r, audience))
 
 

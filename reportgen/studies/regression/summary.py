@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 
 from reportgen.config import Config
-from reportgen.core.summary import SECTION_TITLES, Block, ExecutiveSummary, Section, SummaryFigure
+from reportgen.core.summary import SECTION_TITLES, Block, ExecutiveSummary, Section, sample_blocks, SummaryFigure
 from reportgen.formatters import (
     fmt_ci,
     fmt_delta,
@@ -82,7 +82,7 @@ def build_summary(results: AnalysisResults, config: Config, audience: str | None
     audience = audience or config.report.audience
     writer = _TECHNICAL if audience == "technical" else _LEADERSHIP
     facts = _Facts(results, config)
-    sections = tuple(Section(key, SECTION_TITLES[key], tuple(writer[key](facts))) for key in SECTION_TITLES)
+    sections = tuple(Section(key, SECTION_TITLES[key], (*writer[key](facts), *sample_blocks(key, results.data))) for key in SECTION_TITLES)
     return ExecutiveSummary(audience, config.report.title, config.report.subtitle, sections, _figure(facts, audience))
 
 

@@ -1,0 +1,756 @@
+"""The Spark engine: the claims data read, checked and summarised by Spark SQL, and the regression fit by Spark's GLM.
+
+For data that lives on a cluster or in Parquet. Every value is read as text
+(the pandas default missing markers, ``#N/A`` and empty fields among them, as
+missing), then typed and checked by queries that name the same rows, in the
+same words, as ``reportgen.data.values``; deduplication, missing values and
+label counts run over all rows. A study's frame is a seeded, stratified sample
+of the usable rows brought to pandas (all of them when they are few enough),
+typed by ``values.typed`` itself so that it is the frame the pandas engine
+gives. Rows are numbered in file order from Spark's per-partition ids (see
+``_numbered``), never through Python.
+
+PySpark (``pip install 'reportgen[spark]'``) and Java are optional: nothing
+here imports PySpark until a session is asked for.
+"""
+
+from __future__ import annotations
+
+import atexit
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reportgen import schema
+from reportgen.data import parse, summary, values
+from reportgen.data.table import Dataset, _in_schema_order
+from reportgen.engines import sql
+from reportgen.errors import InputError
+from reportgen.results import DataSummary, Sample
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from pyspark.sql import DataFrame, SparkSession
+
+    from reportgen.config import Config
+
+ROW = "_row"  # 1-based data row number in file order, as ``values.row_numbers`` counts
+_CORRUPT = "_corrupt_record"
+_MID_BITS = 33  # monotonically_increasing_id puts the partition index above the low 33 bits
+
+PIP_HINT = "pip install 'reportgen[spark]'"
+
+_session: SparkSession | None = None
+
+# Spark's own log4j configuration prints INFO and WARN lines to the terminal; a build prints only its own lines.
+_LOG4J = """\
+rootLogger.level = error
+rootLogger.appenderRef.stderr.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = spark: %p %c{1}: %m%n
+"""
+
+
+def available() -> str:
+    """Why the Spark engine cannot run here ('' when it can): PySpark or Java is missing."""
+    import importlib.util
+    import os
+    import shutil
+
+    if importlib.util.find_spec("pyspark") is None:
+        return f"PySpark is not installed ({PIP_HINT})"
+    if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
+        return "Java is not installed (Spark runs on a Java 17 runtime, e.g. Debian's default-jre-headless)"
+    return ""
+
+
+def session() -> SparkSession:
+    """The process's Spark session: local mode on two cores, created once and stopped at exit.
+
+    ``REPORTGEN_SPARK_MASTER`` names another master (a cluster's) instead of ``local[2]``.
+
+    Raises
+    ------
+    InputError
+        PySpark or Java is missing.
+    """
+    global _session
+    if _session is not None:
+        return _session
+    missing = available()
+    if missing:
+        raise InputError(f"the spark engine cannot run: {missing}", hint=f"install it, or choose another engine")
+    import importlib.util
+    import os
+    import tempfile
+    import warnings
+
+    log4j = Path(tempfile.gettempdir()) / "reportgen-spark-log4j2.properties"
+    if not log4j.exists() or log4j.read_text() != _LOG4J:
+        log4j.write_text(_LOG4J)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # PySpark 4.x warns about pandas 3, which it reads fine for us
+        from pyspark.sql import SparkSession
+
+        builder = (
+            SparkSession.builder.master(os.environ.get("REPORTGEN_SPARK_MASTER", "local[2]"))
+            .appName("reportgen")
+            .config("spark.driver.memory", "1g")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.shuffle.partitions", "4")  # the default 200 is for clusters; small data pays per task
+            .config("spark.ui.showConsoleProgress", "false")
+            # Arrow speeds pandas <-> Spark only when pyarrow is installed; without it Spark warns on every transfer.
+            .config("spark.sql.execution.arrow.pyspark.enabled", str(importlib.util.find_spec("pyarrow") is not None).lower())
+            # The shared SQL (engines/sql.py) is plain SQL: "name" is an identifier, a backslash in a literal is
+            # a backslash, and TRY_CAST (not CAST) is how a query asks for NULL where text spells no number.
+            .config("spark.sql.ansi.enabled", "true")
+            .config("spark.sql.ansi.doubleQuotedIdentifiers", "true")
+            .config("spark.sql.parser.escapedStringLiterals", "true")
+            .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{log4j}")
+        )
+        _session = builder.getOrCreate()
+    _session.sparkContext.setLogLevel("ERROR")
+    atexit.register(stop)
+    return _session
+
+
+def stop() -> None:
+    """Stop the session (at exit; a test may call it)."""
+    global _session
+    if _session is not None:
+        _session.stop()
+        _session = None
+
+
+# --- reading -------------------------------------------------------------------------------------------------
+
+
+def read_text(spark: SparkSession, path: Path, columns: tuple[str, ...]) -> tuple[DataFrame, list[str]]:
+    """Every row of ``columns`` as text (missing markers as null) with its row number ``_row``, and the header.
+
+    CSV is read with the header ``parse.read_header`` gives (the same names, a
+    byte-order mark dropped) and line breaks inside quotes allowed; Parquet by
+    its own schema, every column cast to text.
+
+    Raises
+    ------
+    InputError
+        The file is absent or empty, a column is absent or named twice, a row
+        has more fields than the header, or the file has no data row.
+    """
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import StringType, StructField, StructType
+
+    _check_exists(path)
+    if _is_parquet(path):
+        frame = spark.read.parquet(str(path))
+        header = list(frame.columns)
+        parse.check_columns(path, header, columns)
+        raw = frame.select(*[F.col(f"`{c}`").cast("string").alias(c) for c in columns])
+    else:
+        header = parse.read_header(path)
+        parse.check_columns(path, header, columns)
+        # Positional names: the header may repeat a column we do not read, and Spark refuses repeated names.
+        fields = [StructField(f"_c{i}", StringType()) for i in range(len(header))]
+        frame = spark.read.csv(
+            str(path),
+            schema=StructType([*fields, StructField(_CORRUPT, StringType())]),
+            header=True,
+            multiLine=True,  # a transcription may hold a quoted line break; the price is one reader per file
+            escape='"',
+            mode="PERMISSIVE",
+            columnNameOfCorruptRecord=_CORRUPT,
+            nullValue=None,
+            emptyValue="",
+        )
+        raw = frame.select(*[F.col(f"_c{header.index(c)}").alias(c) for c in columns], F.col(_CORRUPT))
+    raw = raw.select(*[F.when(F.col(c).isin(list(sql.NA_TEXT)), None).otherwise(F.col(c)).alias(c) for c in raw.columns])
+    numbered = _numbered(spark, raw).persist()
+    if _CORRUPT in numbered.columns:
+        _refuse_ragged(numbered, path, len(header))
+        numbered = numbered.drop(_CORRUPT)
+    return numbered, header
+
+
+def _numbered(spark: SparkSession, frame: DataFrame) -> DataFrame:
+    """``frame`` with ``_row``: 1, 2, ... in file order.
+
+    ``monotonically_increasing_id`` is increasing but not consecutive (the
+    partition index sits in its upper bits); one count per partition gives each
+    partition's offset, so row numbers stay in the JVM (``zipWithIndex`` would
+    send every row through Python).
+    """
+    from pyspark.sql import functions as F
+
+    mid = frame.withColumn("_mid", F.monotonically_increasing_id()).persist()
+    part = F.shiftright(F.col("_mid"), _MID_BITS)
+    sizes = sorted((int(r[0]), int(r[1])) for r in mid.groupBy(part.alias("p")).count().collect())
+    offsets, running = [], 0
+    for p, n in sizes:
+        offsets.append((p, running))
+        running += n
+    table = spark.createDataFrame(offsets or [(0, 0)], "p long, offset long")
+    low = F.col("_mid").bitwiseAND((1 << _MID_BITS) - 1)
+    return (
+        mid.join(F.broadcast(table), part == F.col("p"))
+        .withColumn(ROW, low + F.col("offset") + 1)
+        .drop("_mid", "p", "offset")
+    )
+
+
+def _check_exists(path: Path) -> None:
+    """The checks of ``files.check_file`` that hold for any engine (Spark has no 1 GiB limit: it does not hold rows in memory)."""
+    if not path.exists():
+        raise InputError("file not found", file=path, hint="check the path passed to --data")
+    if path.is_file() and path.stat().st_size == 0:
+        raise InputError("the file is empty", file=path)
+
+
+def _is_parquet(path: Path) -> bool:
+    """A Parquet file (or a folder of them, as Spark writes): by its name or its magic bytes."""
+    if path.is_dir() or path.suffix.lower() == ".parquet":
+        return True
+    with path.open("rb") as fh:
+        return fh.read(4) == b"PAR1"
+
+
+def _refuse_ragged(frame: DataFrame, path: Path, fields: int) -> None:
+    """A row whose field count is not the header's, named by row (Spark would pad or cut it silently)."""
+    from pyspark.sql import functions as F
+
+    bad = frame.where(F.col(_CORRUPT).isNotNull())
+    rows = _rows(bad)
+    if rows:
+        raise InputError(
+            f"this row does not have the {fields} fields of the header",
+            file=path,
+            rows=rows,
+            hint="a value that holds a comma must be in double quotes; re-export the file",
+        )
+
+
+def _rows(frame: DataFrame) -> list[int]:
+    """The row numbers of ``frame``, in file order."""
+    return [int(r[0]) for r in frame.select(ROW).orderBy(ROW).collect()]
+
+
+# --- typing and validation (values.py as queries) -----------------------------------------------------------
+
+
+def _first(frame: DataFrame, column: str) -> Any:
+    """The first value of ``column`` in file order."""
+    return frame.orderBy(ROW).select(column).first()[0]
+
+
+def refuse_empty_columns(frame: DataFrame, path: Path, missing: dict[str, int], rows: int) -> None:
+    """``values.refuse_empty_columns`` from the missing counts."""
+    for column, n in missing.items():
+        if column != schema.TRANSCRIPTION and n == rows:
+            hint = (
+                "fix the export"
+                if column in (schema.VIDEO_ID, *schema.CATEGORIES)
+                else "fix the export, or leave the column out of model.predictors and model.extra_candidates in a --config file"
+            )
+            raise InputError(f"every one of the {rows:,} rows is missing a value here", file=path, column=column, hint=hint)
+
+
+def _check_counts(frame: DataFrame, path: Path, column: str) -> None:
+    """``values._counts_column``'s refusals, in its order, naming the same rows."""
+    from pyspark.sql import functions as F
+
+    text, number = F.col(column), F.expr(sql.as_number(column))
+    bad = frame.where(text.isNotNull() & number.isNull())
+    rows = _rows(bad)
+    if rows:
+        example = repr(_first(bad, column))[:40]
+        raise InputError(f"text where a number belongs (e.g. {example})", file=path, column=column, rows=rows)
+    limit = schema.COUNT_LIMITS.get(column, float("inf"))
+    finite = ~F.isnan(number) & (F.abs(number) != float("inf"))
+    problems = (
+        (number < 0, "negative count", ""),
+        (finite & (number != F.round(number)), "count that is not a whole number", ""),
+        (F.abs(number) == float("inf"), "infinite value", ""),
+        (
+            number > limit,
+            "implausibly large value",
+            f"this column holds at most {limit:,.0f}; a larger value is a corrupt field or a unit error",
+        ),
+    )
+    for mask, what, hint in problems:
+        bad = frame.select(ROW, number.alias("_n")).where(mask)
+        rows = _rows(bad)
+        if rows:
+            raise InputError(f"{what} (e.g. {_first(bad, '_n'):.15g})", file=path, column=column, rows=rows, hint=hint)
+
+
+def _check_ids(frame: DataFrame, path: Path) -> None:
+    """``values._id_column``'s refusals: an id not written in digits, named as a count first when it is one."""
+    from pyspark.sql import functions as F
+
+    text = F.trim(F.col(schema.VIDEO_ID))
+    bad = frame.where(F.col(schema.VIDEO_ID).isNotNull() & ~text.rlike(r"^\+?[0-9]+(\.0*)?$"))
+    rows = _rows(bad)
+    if rows:
+        _check_counts(frame, path, schema.VIDEO_ID)
+        example = repr(_first(bad, schema.VIDEO_ID))[:40]
+        raise InputError(
+            f"an id not written in digits (e.g. {example})",
+            file=path,
+            column=schema.VIDEO_ID,
+            rows=rows,
+            hint="a spreadsheet that shows ids as 1.23E+18 has rounded them; format the column as text and export again",
+        )
+
+
+def _canonical_id() -> Any:
+    """The id as the integer it spells, in digits ('+007.0' is '7'): what makes two ids one, as in the pandas engine."""
+    from pyspark.sql import functions as F
+
+    digits = F.regexp_replace(F.regexp_extract(F.trim(F.col(schema.VIDEO_ID)), r"^\+?([0-9]+)", 1), "^0+", "")
+    return F.when(F.col(schema.VIDEO_ID).isNull(), None).when(digits == "", "0").otherwise(digits)
+
+
+def _category(frame: DataFrame, path: Path, column: str, allowed: tuple[str, ...]) -> tuple[Any, str]:
+    """The column mapped onto the allowed spelling, and ``values._category_values``' note; an unknown value is refused."""
+    from pyspark.sql import functions as F
+
+    canonical = F.lower(F.regexp_replace(F.trim(F.col(column)), r"\s+", " "))
+    spelling = {" ".join(a.split()).casefold(): a for a in allowed}
+    others = (
+        frame.where(F.col(column).isNotNull() & ~F.col(column).isin(list(allowed)))
+        .groupBy(column)
+        .agg(F.min(ROW).alias("first"), F.count("*").alias("n"))
+        .orderBy("first")
+        .collect()
+    )
+    fixes = {r[column]: spelling.get(" ".join(r[column].split()).casefold()) for r in others}
+    unknown = [v for v, fixed in fixes.items() if fixed is None]
+    if unknown:
+        rows = _rows(frame.where(F.col(column).isin(unknown)))
+        raise InputError(
+            f"unknown value(s) {', '.join(repr(v)[:40] for v in unknown[:3])}",
+            file=path,
+            column=column,
+            rows=rows,
+            hint="allowed values: " + ", ".join(repr(a) for a in allowed),
+        )
+    mapped = F.col(column)
+    for canon, allowed_value in spelling.items():
+        mapped = F.when(canonical == canon, F.lit(allowed_value)).otherwise(mapped)
+    if not fixes:
+        return F.col(column), ""
+    changed = sum(int(r["n"]) for r in others)
+    shown = ", ".join(f"{v!r} as {fixed!r}" for v, fixed in list(fixes.items())[:3])
+    note = (
+        f"{changed:,} value(s) in {column} differed from the allowed spelling only in case or spaces "
+        f"and were read as allowed ({shown})."
+    )
+    return mapped, note
+
+
+def typed(frame: DataFrame, path: Path) -> tuple[DataFrame, dict[str, str]]:
+    """Counts as doubles, ids as their digits, categories in the allowed spelling; the raw text kept for the sample.
+
+    Returns
+    -------
+    frame : DataFrame
+        ``_row``, each column typed under its own name, and ``_raw_<column>`` the text as read.
+    notes : dict
+        Category column -> what was normalised in it.
+
+    Raises
+    ------
+    InputError
+        A value breaks the schema, named as ``values.typed`` names it.
+    """
+    from pyspark.sql import functions as F
+
+    columns = [c for c in frame.columns if c != ROW]
+    notes: dict[str, str] = {}
+    by_name = {c: F.col(c) for c in columns}  # the transcription stays text
+    for column in columns:  # in values.typed's order, so the first refusal is the one the pandas engine gives
+        if column in schema.COUNTS:
+            _check_counts(frame, path, column)
+            by_name[column] = F.expr(sql.as_number(column))
+    _check_ids(frame, path)
+    by_name[schema.VIDEO_ID] = _canonical_id()
+    for column, allowed in schema.CATEGORIES.items():
+        if column in columns:
+            by_name[column], note = _category(frame, path, column, allowed)
+            if note:
+                notes[column] = note
+    raw = [F.col(c).alias(f"_raw_{c}") for c in columns]
+    return frame.select(ROW, *[by_name[c].alias(c) for c in columns], *raw), notes
+
+
+# --- the table a build shares --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class SparkTable:
+    """Every row of the file, typed, in a Spark DataFrame: what the studies of a build share (``engines.TableLike``)."""
+
+    frame: DataFrame  # _row, the columns read (typed), _raw_<column> (the text as read)
+    path: Path
+    sha256: str
+    modified: str
+    header: tuple[str, ...]
+    rows_read: int
+    columns: tuple[str, ...]
+    missing_by_column: dict[str, int]
+    notes: dict[str, str]
+    sample_rows: int
+    seed: int
+    strata: str | None = None  # the column a sample keeps in proportion when the study names no target
+
+    @property
+    def duplicate_rows(self) -> int:
+        """Rows that repeat an earlier row in every column read."""
+        return self._repeats()[0]
+
+    @property
+    def duplicate_ids(self) -> int:
+        """Rows whose ``video_id`` appeared in an earlier row (a missing id after a missing id too, as pandas counts)."""
+        return self._repeats()[1]
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What was read past or normalised in the file, whatever a study reads."""
+        return (*summary.ignored_columns(self.header), *self.notes.values())
+
+    def sampling_on(self, column: str) -> SparkTable:
+        """This table, its samples stratified on ``column`` when a study gives no target."""
+        return dataclasses.replace(self, strata=column if column in self.columns else None)
+
+    def for_columns(self, columns: Iterable[str], target: str | None = None) -> Dataset:
+        """The rows a study reading ``columns`` can use, as ``Table.for_columns``: summary over all rows, frame maybe sampled.
+
+        The frame is every usable row when there are at most ``sample_rows``,
+        else a seeded sample of ``sample_rows`` of them, stratified on
+        ``target`` (or ``strata``), recorded in ``summary.sample``.
+        """
+        return self.dataset_for(columns, target, "the study", "")
+
+    def dataset_for(self, columns: Iterable[str], target: str | None, needed_by: str, remedy: str) -> Dataset:
+        """``for_columns`` with the words of the refusal when no row is left."""
+        from pyspark.sql import functions as F
+
+        spark = session()
+        wanted = _in_schema_order(columns, "a study reads")
+        not_read = [c for c in (*wanted, *([target] if target else [])) if c not in self.columns]
+        if not_read or (target and target not in wanted):
+            raise ValueError(f"column(s) {not_read or [target]} not among the columns read {list(self.columns)}")
+        key = wanted if schema.VIDEO_ID in wanted else _in_schema_order((*wanted, schema.VIDEO_ID), "")
+        typed_view = self._view()
+        # The shared query of summary.drop_unusable (engines/sql.py), as DuckDB runs it.
+        flags = spark.sql(sql.drop_flags(typed_view, key, [c for c in wanted if c not in summary.OPTIONAL])).persist()
+        flags.createOrReplaceTempView("flags")
+        by_reason = {r[0]: int(r[1]) for r in spark.sql(sql.drop_summary("flags")).collect()}
+        used = by_reason.pop(None, 0)
+        order = (summary.MISSING, summary.DUPLICATE_ROW, summary.DUPLICATE_ID)
+        dropped = {r: by_reason[r] for r in order if by_reason.get(r)}
+        missing = {c: self.missing_by_column[c] for c in wanted}
+        if not used:
+            flags.unpersist()
+            raise summary.nothing_usable(self.path, missing, self.rows_read, needed_by, remedy)
+        repeats, repeat_ids = flags.agg(F.count_if("repeat"), F.count_if("repeat_id")).first()
+        kept = self.frame.join(flags.where(F.col("reason").isNull()).select(ROW), ROW).persist()
+        kept.createOrReplaceTempView("kept")
+        target_counts = {}
+        if target:
+            found = {r[0]: int(r[1]) for r in spark.sql(sql.label_counts("kept", target)).collect()}
+            target_counts = {label: found.get(label, 0) for label in schema.CATEGORIES[target]}
+        strata = target or (self.strata if self.strata in wanted else None)
+        chosen, sample = self._sample(kept, used, strata)
+        frame = self._to_pandas(chosen, wanted)
+        kept.unpersist()
+        flags.unpersist()
+        data = DataSummary(
+            source=self.path.name,
+            sha256=self.sha256,
+            rows_read=self.rows_read,
+            rows_used=used,
+            rows_dropped=sum(dropped.values()),
+            dropped_reasons=dropped,
+            target_counts=target_counts,
+            missing_by_column=missing,
+            duplicate_rows=int(repeats),
+            duplicate_ids=int(repeat_ids),
+            modified=self.modified,
+            warnings=(
+                *summary.ignored_columns(self.header),
+                *(note for column, note in self.notes.items() if column in wanted),
+                *summary.drop_warnings(dropped),
+            ),
+            sample=sample,
+        )
+        return Dataset(frame=frame, summary=data, path=self.path)
+
+    def _view(self) -> str:
+        """The typed rows as a temporary view for the shared SQL (its name is this table's)."""
+        name = f"typed_{id(self.frame)}"
+        self.frame.createOrReplaceTempView(name)
+        return name
+
+    def _repeats(self) -> tuple[int, int]:
+        """Rows repeating an earlier row in every column read, and rows repeating an earlier id."""
+        from pyspark.sql import functions as F
+
+        flags = session().sql(sql.drop_flags(self._view(), self.columns, ()))
+        first = flags.agg(F.count_if("repeat"), F.count_if("repeat_id")).first()
+        return int(first[0]), int(first[1])
+
+    def _sample(self, kept: DataFrame, usable: int, strata: str | None) -> tuple[DataFrame, Sample | None]:
+        """All usable rows, or ``sample_rows`` of them: in each stratum the rows with the smallest seeded hash.
+
+        The hash of (seed, row number) does not depend on how Spark partitions
+        the data, so the same seed draws the same rows on any cluster.
+        """
+        from pyspark.sql import Window
+        from pyspark.sql import functions as F
+
+        if usable <= self.sample_rows:
+            return kept, None
+        draw = F.xxhash64(F.lit(self.seed), F.col(ROW))
+        if strata:
+            sizes = {r[0]: int(r[1]) for r in kept.groupBy(strata).count().collect()}
+            quota = F.lit(0)
+            for label, n in _quotas(sizes, self.sample_rows).items():
+                quota = F.when(F.col(strata).eqNullSafe(F.lit(label)), F.lit(n)).otherwise(quota)
+            rank = F.row_number().over(Window.partitionBy(strata).orderBy(draw, ROW))
+            chosen = kept.withColumn("_rank", rank).where(F.col("_rank") <= quota).drop("_rank")
+        else:
+            chosen = kept.orderBy(draw, ROW).limit(self.sample_rows)
+        return chosen, Sample(rows=self.sample_rows, rows_usable=usable, seed=self.seed, stratified_by=strata)
+
+    def _to_pandas(self, chosen: DataFrame, wanted: tuple[str, ...]) -> pd.DataFrame:
+        """The chosen rows in file order, typed by ``values.typed`` from the text as read: the pandas engine's frame."""
+        import pandas as pd
+
+        read = _in_schema_order((*wanted, schema.VIDEO_ID), "")
+        rows = chosen.orderBy(ROW).select(*[f"_raw_{c}" for c in read]).collect()
+        raw = pd.DataFrame([tuple(r) for r in rows], columns=list(read), dtype="string")
+        frame, _ = values.typed(raw, self.path)  # the notes come from every row, in read_table
+        return frame[list(wanted)]
+
+
+def _quotas(sizes: dict[Any, int], total: int) -> dict[Any, int]:
+    """Proportional allocation of ``total`` over strata (largest remainders), each at most its size."""
+    whole = sum(sizes.values())
+    exact = {k: total * n / whole for k, n in sizes.items()}
+    quotas = {k: min(int(v), sizes[k]) for k, v in exact.items()}
+    for k in sorted(exact, key=lambda k: (-(exact[k] - int(exact[k])), str(k)))[: total - sum(quotas.values())]:
+        quotas[k] = min(quotas[k] + 1, sizes[k])
+    return quotas
+
+
+def read_table(path: Path | str, columns: Iterable[str], sha256: str | None, config: Config) -> SparkTable:
+    """Read and check ``columns`` (and ``video_id``) of every row through Spark: the one reading of a build.
+
+    Parameters
+    ----------
+    path : Path or str
+        The claims CSV or Parquet file (or a folder of Parquet files, as Spark writes them).
+    columns : iterable of str
+        Schema columns to read.
+    sha256 : str, optional
+        The file's sha256 when known; else it is computed (a folder is hashed file by file).
+    config : Config
+        ``[data] sample_rows`` and the seed of the sample (``model.seed``).
+
+    Raises
+    ------
+    InputError
+        As ``data.table.read_table``: the file cannot be read as the claims
+        data, a value breaks the schema (named by column and rows), or a column
+        read is empty throughout; and when PySpark or Java is missing.
+    """
+    from pyspark.sql import functions as F
+
+    path = Path(path)
+    wanted = _in_schema_order((*columns, schema.VIDEO_ID), "asked to read")
+    spark = session()
+    text, header = read_text(spark, path, wanted)
+    counts = text.agg(F.count("*").alias("_rows"), *[F.count(c).alias(c) for c in wanted]).first()
+    rows = int(counts["_rows"])
+    if not rows:
+        raise InputError("the file has a header but no data rows", file=path)
+    missing = {c: rows - int(counts[c]) for c in wanted}
+    refuse_empty_columns(text, path, missing, rows)
+    frame, notes = typed(text, path)
+    frame = frame.persist()
+    return SparkTable(
+        frame=frame,
+        path=path,
+        sha256=str(sha256 or _sha256(path)),
+        modified=dt.date.fromtimestamp(path.stat().st_mtime).isoformat(),
+        header=tuple(header),
+        rows_read=rows,
+        columns=wanted,
+        missing_by_column=missing,
+        notes=notes,
+        sample_rows=config.data.sample_rows,
+        seed=config.model.seed,
+    )
+
+
+def _sha256(path: Path) -> str:
+    """The file's sha256; for a folder, of its files' names and hashes in name order."""
+    import hashlib
+
+    from reportgen.data import files
+
+    if not path.is_dir():
+        return files.sha256_of(path)
+    digest = hashlib.sha256()
+    for part in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith((".", "_"))):
+        digest.update(f"{part.relative_to(path)}\0{files.sha256_of(part)}\n".encode())
+    return digest.hexdigest()
+
+
+# --- the regression fit --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GlmResult:
+    """What ``fit_binomial_glm`` gives, in statsmodels' ``LogitResults`` names (intercept first), so the code
+    that reads a statsmodels fit (``analysis.model.fit_inference``) reads this one unchanged."""
+
+    names: tuple[str, ...]
+    params: Any  # ndarray
+    bse: Any
+    pvalues: Any
+    cov: Any  # ndarray, the inverse Fisher information at the estimate
+    llf: float
+    llnull: float
+    nobs: int
+    iterations: int
+    mle_retvals: dict[str, Any]
+
+    def cov_params(self) -> Any:
+        """The covariance of the estimates."""
+        return self.cov
+
+    @property
+    def tvalues(self) -> Any:
+        """Wald z statistics."""
+        return self.params / self.bse
+
+    @property
+    def df_model(self) -> int:
+        """Slopes fitted."""
+        return len(self.names) - 1
+
+    @property
+    def prsquared(self) -> float:
+        """McFadden's pseudo R-squared."""
+        return 1 - self.llf / self.llnull
+
+    @property
+    def llr_pvalue(self) -> float:
+        """The likelihood-ratio test against the intercept-only model."""
+        from scipy.stats import chi2
+
+        return float(chi2.sf(2 * (self.llf - self.llnull), self.df_model))
+
+
+def fit_binomial_glm(frame: DataFrame | pd.DataFrame, target: str, predictors: Iterable[str], max_iter: int = 100):
+    """The logistic regression through Spark's binomial GLM (IRLS) over every row of ``frame``.
+
+    Parameters
+    ----------
+    frame : pyspark DataFrame or pandas DataFrame
+        ``target`` (0/1) and numeric ``predictors`` (a design matrix's columns
+        without the intercept); rows with a missing value are the caller's to drop.
+    target : str
+    predictors : iterable of str
+    max_iter : int
+        IRLS iterations; the tolerance is 1e-12 and there is no penalty, so the
+        estimate is the maximum-likelihood one that statsmodels' Logit gives.
+
+    Returns
+    -------
+    reportgen.analysis.logit.LogitFit
+        ``result`` is a ``GlmResult``: ``params``, ``bse``, ``pvalues``,
+        ``cov_params()``, ``llf``, ``llnull``, ``prsquared``, ``llr_pvalue``,
+        intercept first (named ``Intercept``) as in the statsmodels fit.
+        Spark reports standard errors and p-values but not the covariance the
+        per-unit back-transformation needs: it is the inverse of X'WX, summed
+        over the rows by one aggregation, and its diagonal is checked against
+        Spark's standard errors.
+    """
+    import numpy as np
+    from pyspark.ml.feature import VectorAssembler
+    from pyspark.ml.regression import GeneralizedLinearRegression
+    from pyspark.sql import functions as F
+
+    from reportgen.analysis.design import INTERCEPT
+    from reportgen.analysis.logit import LogitFit
+
+    names = list(predictors)
+    if not hasattr(frame, "sparkSession"):
+        frame = session().createDataFrame(frame[[target, *names]].astype(float))
+    safe = [f"_x{i}" for i in range(len(names))]  # a design name such as "claim_status[opinion]" is no Spark identifier
+    rows = frame.select(F.col(f"`{target}`").cast("double").alias("_y"), *[F.col(f"`{n}`").cast("double").alias(s) for n, s in zip(names, safe)])
+    data = VectorAssembler(inputCols=safe, outputCol="_features").transform(rows).persist()
+    glm = GeneralizedLinearRegression(
+        family="binomial", link="logit", featuresCol="_features", labelCol="_y", maxIter=max_iter, tol=1e-12, regParam=0.0
+    )
+    try:
+        model = glm.fit(data)
+    except Exception as exc:  # noqa: BLE001 - Spark raises JVM errors for a singular or separated design
+        data.unpersist()
+        return LogitFit(None, False, (f"the fit failed: {str(exc).splitlines()[0]}",))
+    fit = model.summary
+    params = np.array([model.intercept, *model.coefficients.toArray()])
+    # Spark lists the intercept last; statsmodels (and our design) first.
+    spark_se = np.roll(np.array(fit.coefficientStandardErrors), 1)
+    pvalues = np.roll(np.array(fit.pValues), 1)
+    cov = _inverse_information(rows, safe, params)
+    data.unpersist()
+    converged = fit.numIterations < max_iter
+    notes: list[str] = []
+    if not np.allclose(np.sqrt(np.diag(cov)), spark_se, rtol=1e-6, atol=1e-12):
+        notes.append("Spark's standard errors and the covariance of the estimates disagree: the design is near-singular")
+    if not converged:
+        notes.append(f"the maximum-likelihood fit did not converge in {max_iter} iterations: its estimates are not reliable")
+    result = GlmResult(
+        names=(INTERCEPT, *names),
+        params=params,
+        bse=spark_se,
+        pvalues=pvalues,
+        cov=cov,
+        llf=-fit.deviance / 2,  # a 0/1 outcome's saturated log-likelihood is 0
+        llnull=-fit.nullDeviance / 2,
+        nobs=int(fit.numInstances),
+        iterations=int(fit.numIterations),
+        mle_retvals={"converged": converged, "iterations": int(fit.numIterations)},
+    )
+    return LogitFit(result, converged, tuple(notes))
+
+
+def _inverse_information(rows: DataFrame, columns: list[str], params: Any) -> Any:
+    """(X'WX)^-1 at ``params``, X with the intercept first and W = p(1 - p): one pass of sums over the rows."""
+    import numpy as np
+    from pyspark.sql import functions as F
+
+    x = [F.lit(1.0), *[F.col(c) for c in columns]]
+    eta = F.lit(float(params[0]))
+    for b, c in zip(params[1:], columns):
+        eta = eta + F.lit(float(b)) * F.col(c)
+    p = 1 / (1 + F.exp(-eta))
+    w = p * (1 - p)
+    k = len(x)
+    pairs = [(i, j) for i in range(k) for j in range(i, k)]
+    sums = rows.agg(*[F.sum(w * x[i] * x[j]) for i, j in pairs]).first()
+    info = np.zeros((k, k))
+    for (i, j), v in zip(pairs, sums):
+        info[i, j] = info[j, i] = float(v)
+    return np.linalg.inv(info)
