@@ -307,7 +307,7 @@ VALUE_CASES = {
     "a misspelt [delivery.audiences]": ('[delivery.audience]\nops = ["a@example.com"]\n', "unknown section [delivery.audience] (did you mean [delivery.audiences]?)"),
     "an unknown key in [delivery]": ('[delivery]\nsmtp_host = "mail"\n', "unknown key delivery.smtp_host (known keys in [delivery]: audiences)"),
     "a key outside its section": ("seed = 1\n", "unknown key seed (did you mean model.seed? put it under [model])"),
-    "an unknown section": ("[zzz]\n", "unknown section [zzz] (known sections: project, report, model, checks, delivery, studies)"),
+    "an unknown section": ("[zzz]\n", "unknown section [zzz] (known sections: project, report, model, checks, delivery, data, studies)"),
 }
 
 
