@@ -160,7 +160,9 @@ def _check_file(path: Path, limit: int | None) -> None:
         raise InputError(
             f"the file is {size_text(size)}, above the {size_text(limit)} limit for one build",
             file=path,
-            hint=f"filter or split the export; or, on a machine with about six times that much free memory, raise the limit, "
+            # Only the pandas engine has this limit: DuckDB reads out of core.
+            hint=f"read it out of core with --engine duckdb (pip install 'reportgen[duckdb]'); or filter or split the export; "
+            f"or, on a machine with about six times that much free memory, raise the limit, "
             f"e.g. {MAX_INPUT_ENV}={-(-size // (1 << 30))}G",
         )
     with path.open("rb") as fh:
