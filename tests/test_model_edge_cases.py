@@ -11,6 +11,7 @@ import pytest
 from known import logistic_frame
 from test_assumptions import _dataset
 
+from reportgen.analysis import logit as logit_module
 from reportgen.analysis import model as model_module
 from reportgen.analysis.design import design_spec
 from reportgen.analysis.logit import LogitFit, fit_logit
@@ -74,7 +75,9 @@ def test_a_fit_that_cannot_run_comes_back_as_a_message_not_an_exception():
 
 
 def test_an_unusable_fit_becomes_an_input_error_naming_the_target(monkeypatch):
-    monkeypatch.setattr(model_module, "fit_logit", lambda y, X, names: LogitFit(None, False, ("the fit failed: boom",)))
+    failed = lambda y, X, names: LogitFit(None, False, ("the fit failed: boom",))  # noqa: E731
+    monkeypatch.setattr(logit_module, "fit_logit", failed)  # the pipeline's one inference fit
+    monkeypatch.setattr(model_module, "fit_logit", failed)  # and fit_inference's own, when called alone
     with pytest.raises(InputError) as caught:
         analyse(_dataset(logistic_frame(n=2_000)), Config())
     assert caught.value.message() == "error: column 'verified_status': the logistic regression could not be fitted: the fit failed: boom"
