@@ -43,6 +43,10 @@ class ClassifierStudy:
 
         return columns(config.study_settings(self.id))
 
+    def sample_by(self, config: Config) -> str:
+        """The target: a sample of the rows (an out-of-core engine's) keeps its claim/opinion mix."""
+        return config.study_settings(self.id).target
+
     def analysis_settings(self, config: Config) -> dict[str, Any]:
         """Every setting of ``[studies.classifier]``: a change re-runs the analysis."""
         return dataclasses.asdict(config.study_settings(self.id))
