@@ -63,3 +63,45 @@ def test_the_classifier_and_hypothesis_samples_keep_their_class_mix(tmp_path: Pa
     assert len(got.frame) == 1_000
     share = full[study].frame[column].value_counts(normalize=True)
     assert (got.frame[column].value_counts(normalize=True) - share).abs().max() < 1 / 1_000 + 1e-9
+
+
+def test_every_number_from_a_sample_says_so_and_none_is_paired_with_the_full_total(tmp_path: Path) -> None:
+    """A DuckDB build of 4,000 rows analysing 1,000: the documents label the sample's counts and keep the full ones apart."""
+    pytest.importorskip("duckdb", reason="the DuckDB engine is optional")
+    import re
+    import subprocess
+    import sys
+
+    from pypdf import PdfReader
+
+    from reportgen.synthetic import write_csv
+    from tests.pages import VisiblePage
+
+    data, config, out = tmp_path / "demo.csv", tmp_path / "reportgen.toml", tmp_path / "out"
+    write_csv(data, rows=4_000, seed=0)
+    config.write_text("[data]\nsample_rows = 1000\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "reportgen", "build", "--data", str(data), "--out", str(out), "--engine", "duckdb", "--config", str(config), "--quiet"],
+        capture_output=True, text=True, check=False, timeout=900,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    pages = {}
+    for study in ("exploration", "hypothesis", "regression", "classifier"):
+        page = VisiblePage()
+        page.feed((out / study / "technical_report.html").read_text())
+        html = re.sub(r"\s+", " ", " ".join(page.parts))
+        summary = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(out / study / "executive_summary.pdf").pages))
+        pages[study] = (html, summary)
+        for name, text in (("HTML", html), ("summary PDF", summary)):
+            assert "sample of 1,000" in text, (study, name)
+            # a count of the sample beside the file's total, as "1,000 of 4,000 rows" or "Of 4,000 videos ... 486 claims"
+            assert not re.search(r"\b1,000 of (the )?4,000\b", text), (study, name)
+            assert "Of 4,000 videos" not in text, (study, name)
+            assert not re.search(r"We (used|looked at) 1,000 videos", text), (study, name)
+    explore_html, explore_summary = pages["exploration"]
+    assert "In the sample of 1,000 videos, claims and opinions are" in explore_html
+    assert re.search(r"The file has 4,000 videos\. 61 of them have no claim or opinion label", explore_summary)  # every row's gap
+    assert "Rows this study received (a sample) 1,000" in pages["hypothesis"][0]
+    assert "all usable rows of the sample" in pages["hypothesis"][0]
+    assert "3,939 were usable, of which a sample of 1,000 was analysed" in pages["regression"][0]
+    assert "3,939 of 4,000 rows usable" in pages["classifier"][0]
