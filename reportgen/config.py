@@ -139,7 +139,7 @@ class DataConfig:
     #: Rows the studies analyse in memory when an out-of-core engine reads more usable rows than this:
     #: a seeded sample, stratified on the study's target; the data-quality counts still cover every row.
     sample_rows: int = checked(
-        500_000, low=1_000, why="a fit on fewer rows than this says little; the pandas path has no sample at all"
+        100_000, low=1_000, why="a fit on fewer rows than this says little; the pandas path has no sample at all"
     )
 
 

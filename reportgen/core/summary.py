@@ -164,6 +164,11 @@ def sample_blocks(section: str, data: Any) -> tuple[Block, ...]:
     return (Block(sample_sentence(data), lead="Sample:"),)
 
 
+def of_sample(data: Any, words: str = " of the sample") -> str:
+    """``words`` when the study analysed a sample (``DataSummary.sample``), else nothing: a count from the rows analysed says so."""
+    return words if getattr(data, "sample", None) is not None else ""
+
+
 def sample_sentence(data: Any) -> str:
     """The sample a study analysed, in a sentence (both the technical report and the summaries say it)."""
     s = data.sample

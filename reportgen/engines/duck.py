@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 #: DuckDB's share of this machine's memory: the studies' pandas frames and the render worker need the rest.
 MEMORY_SHARE = 0.4
-_RAW, _TYPED = "raw", "typed"
+_RAW, _TYPED, _SHARED = "raw", "typed", "shared"
 #: The longest line DuckDB's reader takes (its default is 2 MB); pandas reads a 10 MB transcription, so must we.
 _MAX_LINE = 256 << 20
 
@@ -68,8 +68,7 @@ def read_table(path: Path | str, columns: Iterable[str], sha256: str | None, con
     rows, missing = _missing(con, wanted, path)
     _refuse_bad_values(con, path, wanted)
     notes, fixes = _categories(con, path, wanted)
-    con.execute(f"CREATE TABLE {_TYPED} AS {sql.typed_select(_RAW, wanted, sql.DUCKDB, fixes)}")
-    con.execute(f"DROP TABLE {_RAW}")
+    _type_rows(con, wanted, fixes)
     return DuckTable(
         con=con,
         path=path,
@@ -142,19 +141,25 @@ class DuckTable:
         if not_read or (target and target not in wanted):
             raise ValueError(f"column(s) {not_read or [target]} not among the columns read {list(self.read)}")
         key = wanted if schema.VIDEO_ID in wanted else _in_schema_order((*wanted, schema.VIDEO_ID), "")
-        flags = sql.drop_flags(_TYPED, key, [c for c in wanted if c not in summary.OPTIONAL])
+        needed = [c for c in wanted if c not in summary.OPTIONAL]
+        missing_rows = self.con.execute(f"SELECT COUNT(*) FROM {_TYPED} WHERE {self._misses(needed)}").fetchone()[0]
+        # Repeats (of a row or an id) are among the rows whose id is shared, which ``_type_rows`` set apart:
+        # drop_flags' windows run over those few rows only, a row elsewhere is dropped only for a missing value.
+        flags = sql.drop_flags(_SHARED, key, needed)
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE flags AS {flags}")
         by_reason = dict(self.con.execute(sql.drop_summary("flags")).fetchall())
-        used = by_reason.pop(None, 0)
+        by_reason[summary.MISSING] = missing_rows
         dropped = {r: int(by_reason[r]) for r in (summary.MISSING, summary.DUPLICATE_ROW, summary.DUPLICATE_ID) if by_reason.get(r)}
+        used = self.rows_read - sum(dropped.values())
         missing = {c: self.missing_by_column[c] for c in wanted}
         if not used:
             raise summary.nothing_usable(self.path, missing, self.rows_read, needed_by, remedy)
         repeats, repeat_ids = self.con.execute("SELECT COUNT(*) FILTER (WHERE repeat), COUNT(*) FILTER (WHERE repeat_id) FROM flags").fetchone()
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE kept AS SELECT t.* FROM {_TYPED} t JOIN flags f USING (_row) WHERE f.reason IS NULL")
+        repeated = dropped.get(summary.DUPLICATE_ROW, 0) + dropped.get(summary.DUPLICATE_ID, 0)
+        kept = f"NOT ({self._misses(needed)})" + (" AND _row NOT IN (SELECT _row FROM flags WHERE reason IS NOT NULL)" if repeated else "")
         strata = target or (self.strata if self.strata in wanted else None)
-        sample = self._sample(used, strata)
-        frame = self._frame(wanted, sample is not None)
+        sample = self._sample(used, strata, kept)
+        frame = self._frame(wanted, sample is not None, kept)
         data = DataSummary(
             source=self.path.name,
             sha256=self.sha256,
@@ -162,7 +167,7 @@ class DuckTable:
             rows_used=int(used),
             rows_dropped=sum(dropped.values()),
             dropped_reasons=dropped,
-            target_counts=self._label_counts(target) if target else {},
+            target_counts=self._label_counts(target, kept) if target else {},
             missing_by_column=missing,
             duplicate_rows=int(repeats),
             duplicate_ids=int(repeat_ids),
@@ -176,31 +181,40 @@ class DuckTable:
         )
         return Dataset(frame=frame, summary=data, path=self.path)
 
+    def _misses(self, needed: Iterable[str]) -> str:
+        """The condition of a row missing a value in one of ``needed``: one test of the bit mask ``_type_rows`` made."""
+        mask = sum(1 << self.read.index(c) for c in needed)
+        return f"(_nulls & {mask}) <> 0" if mask else "FALSE"
+
     def _repeats(self, key: tuple[str, ...]) -> tuple[int, int]:
-        """Rows repeating an earlier row in ``key``, and rows repeating an earlier id."""
-        flags = sql.drop_flags(_TYPED, key, ())
+        """Rows repeating an earlier row in ``key``, and rows repeating an earlier id (both only among shared ids)."""
+        flags = sql.drop_flags(_SHARED, key, ())
         return tuple(int(n) for n in self.con.execute(f"SELECT COUNT(*) FILTER (WHERE repeat), COUNT(*) FILTER (WHERE repeat_id) FROM ({flags})").fetchone())
 
-    def _label_counts(self, target: str) -> dict[str, int]:
+    def _label_counts(self, target: str, kept: str) -> dict[str, int]:
         """Label -> usable rows, in category order, zeros included (``summary.counts``), over every usable row."""
-        found = dict(self.con.execute(sql.label_counts("kept", target)).fetchall())
+        found = dict(self.con.execute(sql.label_counts(f"(SELECT {sql.quote(target)} FROM {_TYPED} WHERE {kept}) AS k", target)).fetchall())
         return {label: int(found.get(label, 0)) for label in schema.CATEGORIES[target]}
 
-    def _sample(self, used: int, strata: str | None) -> Sample | None:
-        """Draw ``sample_rows`` of the kept rows into ``pick`` (seeded; stratified on ``strata``), or None when all fit."""
+    def _sample(self, used: int, strata: str | None, kept: str) -> Sample | None:
+        """Draw ``sample_rows`` of the ``kept`` rows into ``pick`` (seeded; stratified on ``strata``), or None when all fit.
+
+        Only row numbers reach Python (8 bytes a usable row), never the rows themselves.
+        """
         import numpy as np
         import pandas as pd
 
         if used <= self.sample_rows:
             return None
         rng = np.random.default_rng(self.seed)
-        groups = self.con.execute(sql.label_counts("kept", strata)).fetchall() if strata else [(None, used)]
+        usable = f"(SELECT _row{', ' + sql.quote(strata) if strata else ''} FROM {_TYPED} WHERE {kept}) AS k"
+        groups = self.con.execute(sql.label_counts(usable, strata)).fetchall() if strata else [(None, used)]
         groups.sort(key=lambda g: (g[0] is None, str(g[0])))  # a fixed order, whatever order the engine grouped in
         quotas = _quotas([n for _, n in groups], self.sample_rows)
         picked = []
         for (label, _), quota in zip(groups, quotas):
             where = "" if strata is None else f"WHERE {sql.quote(strata)} IS NOT DISTINCT FROM ?"
-            rows = self.con.execute(f"SELECT _row FROM kept {where} ORDER BY _row", [] if strata is None else [label]).fetchnumpy()["_row"]
+            rows = self.con.execute(f"SELECT _row FROM {usable} {where} ORDER BY _row", [] if strata is None else [label]).fetchnumpy()["_row"]
             picked.append(rng.choice(np.asarray(rows), size=quota, replace=False))
         pick = pd.DataFrame({"_row": np.sort(np.concatenate(picked))})
         self.con.register("pick_frame", pick)
@@ -208,11 +222,11 @@ class DuckTable:
         self.con.unregister("pick_frame")
         return Sample(rows=self.sample_rows, rows_usable=int(used), seed=self.seed, stratified_by=strata)
 
-    def _frame(self, wanted: tuple[str, ...], sampled: bool) -> pd.DataFrame:
-        """The kept (or sampled) rows as a pandas frame typed as the pandas path types them."""
-        chosen = "kept JOIN pick USING (_row)" if sampled else "kept"
+    def _frame(self, wanted: tuple[str, ...], sampled: bool, kept: str) -> pd.DataFrame:
+        """The ``kept`` (or sampled) rows as a pandas frame typed as the pandas path types them."""
+        chosen = "_row IN (SELECT _row FROM pick)" if sampled else kept
         names = ", ".join(sql.quote(c) for c in wanted)
-        frame = self.con.execute(f"SELECT {names} FROM {chosen} ORDER BY _row").df()
+        frame = self.con.execute(f"SELECT {names} FROM {_TYPED} WHERE {chosen} ORDER BY _row").df()
         return _as_pandas_types(frame)
 
 
@@ -343,9 +357,29 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], wanted:
             con.execute(f"CREATE TABLE {_RAW}_load AS {select[:-1]}, max_line_size = {_MAX_LINE})")
     except duckdb.InvalidInputException as exc:
         raise _csv_error(path, header, str(exc)) from None
-    # rowid follows insertion order, which preserve_insertion_order keeps as the file's order
-    con.execute(f"CREATE TABLE {_RAW} AS SELECT rowid + 1 AS _row, * FROM {_RAW}_load")
+    # rowid follows insertion order, which preserve_insertion_order keeps as the file's order; a view, not a
+    # second copy of every row
+    con.execute(f"CREATE VIEW {_RAW} AS SELECT rowid + 1 AS _row, * FROM {_RAW}_load")
+
+
+def _type_rows(con: duckdb.DuckDBPyConnection, wanted: tuple[str, ...], fixes: dict[str, dict[str, str]]) -> None:
+    """Type every row into ``typed`` once, with what every study's drops need, and set the rows of shared ids apart.
+
+    ``typed`` gets ``_nulls``, a bit mask of the columns read (in ``wanted`` order) that the row misses, so a
+    study's missing-value drops are one integer test. A row can only repeat an earlier row, or an earlier id,
+    when its id (missing or not) is shared by another row, and every key a study compares rows on holds the id:
+    ``shared`` holds just those rows (one grouping of the ids, none of the other columns), and the windows of
+    ``sql.drop_flags`` run over them alone, not over every row for every study.
+    """
+    nulls = " + ".join(f"CASE WHEN {sql.quote(c)} IS NULL THEN {1 << i} ELSE 0 END" for i, c in enumerate(wanted))
+    con.execute(f"CREATE TABLE {_TYPED} AS SELECT *, CAST({nulls} AS INTEGER) AS _nulls FROM ({sql.typed_select(_RAW, wanted, sql.DUCKDB, fixes)}) AS t")
+    con.execute(f"DROP VIEW {_RAW}")
     con.execute(f"DROP TABLE {_RAW}_load")
+    vid = sql.quote(schema.VIDEO_ID)
+    con.execute(
+        f"CREATE TABLE {_SHARED} AS SELECT t.* FROM {_TYPED} t SEMI JOIN "
+        f"(SELECT {vid} FROM {_TYPED} GROUP BY {vid} HAVING COUNT(*) > 1) AS s ON t.{vid} IS NOT DISTINCT FROM s.{vid}"
+    )
 
 
 def _csv_error(path: Path, header: list[str], message: str) -> InputError:
@@ -395,7 +429,15 @@ def _refuse_bad_values(con: duckdb.DuckDBPyConnection, path: Path, wanted: tuple
     id_checks = [(schema.VIDEO_ID, *p) for p in sql.count_problems(schema.VIDEO_ID, None)]
     not_digits = (schema.VIDEO_ID, "an id not written in digits", sql.id_not_digits(sql.DUCKDB), "")
     everything = [*checks, not_digits, *id_checks]
-    found = con.execute(sql.problem_counts(_RAW, [(c, cond) for c, _, cond, _ in everything])).fetchone()
+    # The scan converts each value to its number once (the conditions of the ``checks`` read ``_n<i>``), not
+    # once a condition; a failed check then names its rows with the conditions over the text alone.
+    counted = [c for c in wanted if c in schema.COUNTS]
+    alias = {c: f"_n{i}" for i, c in enumerate((*counted, schema.VIDEO_ID))}
+    fast = [(c, cond) for c in counted for _, cond, _ in sql.count_problems(c, schema.COUNT_LIMITS.get(c), alias[c])]
+    fast.append((schema.VIDEO_ID, not_digits[2]))
+    fast += [(schema.VIDEO_ID, cond) for _, cond, _ in sql.count_problems(schema.VIDEO_ID, None, alias[schema.VIDEO_ID])]
+    converted = ", ".join(f"{sql.as_number(c)} AS {a}" for c, a in alias.items())
+    found = con.execute(sql.problem_counts(f"(SELECT *, {converted} FROM {_RAW}) AS r", fast)).fetchone()
     failed = {i for i, n in enumerate(found) if n}
     for i, (column, what, condition, hint) in enumerate(checks):
         if i in failed:

@@ -65,12 +65,14 @@ def missing_counts(table: str, columns: Sequence[str]) -> str:
     return f"SELECT COUNT(*), {parts} FROM {table}"
 
 
-def count_problems(column: str, limit: float | None) -> tuple[tuple[str, str, str], ...]:
+def count_problems(column: str, limit: float | None, number: str | None = None) -> tuple[tuple[str, str, str], ...]:
     """(what, condition, hint) of each way a count's value is refused, in ``values._counts_column``'s order.
 
     Conditions are over the column's text ``c`` and its number ``n``, on rows where the text is present.
+    ``number`` names a column that already holds ``as_number(column)``, so a scan of every check converts
+    each value once (the conditions then read that column); by default they convert the text themselves.
     """
-    n = f"({as_number(column)})"
+    n = f"({number or as_number(column)})"
     finite = f"(NOT isnan({n}) AND {n} NOT IN (CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE)))"
     problems = [
         ("text where a number belongs", f"({n} IS NULL OR isnan({n}))", ""),

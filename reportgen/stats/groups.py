@@ -51,6 +51,10 @@ LEVEL = 0.95
 PERCENTILES = tuple(range(101))
 #: Bootstrap resamples drawn at once (bounds memory: chunk x group size indices).
 _CHUNK = 100
+#: Above this many rows in a group the median bootstrap draws each resample's median directly (``_drawn_medians``):
+#: resampling every row costs resamples x rows (about a minute for 2,000 resamples of 500,000 rows, 15 s at a
+#: DuckDB sample of 100,000). Above the claims file's 19,382 rows, so its intervals are those of its seeds.
+_DRAW_ROWS_ABOVE = 20_000
 
 
 @dataclass(frozen=True)
@@ -224,15 +228,49 @@ def median_difference(a: np.ndarray, b: np.ndarray, resamples: int, seed: int) -
     import numpy as np
 
     rng = np.random.default_rng(seed)
+    if max(len(a), len(b)) > _DRAW_ROWS_ABOVE:
+        diffs = _drawn_medians(a, resamples, rng) - _drawn_medians(b, resamples, rng)
+        return _percentile_interval(a, b, diffs)
     diffs = np.empty(resamples)
     for start in range(0, resamples, _CHUNK):
         k = min(_CHUNK, resamples - start)
         ma = _resampled_medians(a, rng.integers(0, len(a), size=(k, len(a))))
         mb = _resampled_medians(b, rng.integers(0, len(b), size=(k, len(b))))
         diffs[start : start + k] = ma - mb
+    return _percentile_interval(a, b, diffs)
+
+
+def _percentile_interval(a: np.ndarray, b: np.ndarray, diffs: np.ndarray) -> Estimate:
+    """median(a) - median(b) with the ``LEVEL`` percentile interval of the resampled differences ``diffs``."""
+    import numpy as np
+
     tail = 100 * (1 - LEVEL) / 2
     low, high = np.percentile(diffs, [tail, 100 - tail])
     return Estimate(float(np.median(a) - np.median(b)), float(low), float(high))
+
+
+def _drawn_medians(values: np.ndarray, resamples: int, rng: np.random.Generator) -> np.ndarray:
+    """The medians of ``resamples`` bootstrap resamples of ``values``, drawn from their exact distribution in O(1) each.
+
+    The k-th smallest of n draws from the data is the data's quantile function at the k-th smallest of n
+    uniforms, which is Beta(k, n + 1 - k); the next one up lies above it as the least of the n - k uniforms
+    left, a Beta(1, n - k) share of the rest of the way to 1. So a resample's median (the middle draw, or the
+    mean of the middle two) has the same distribution as resampling n rows and taking their median, the
+    bootstrap ``_resampled_medians`` computes, without drawing the n rows: a median interval over millions of
+    rows costs what one over a hundred does. Only the random numbers differ, so it is used above
+    ``_DRAW_ROWS_ABOVE`` rows alone and the smaller files' intervals stay those of their seeds.
+    """
+    import numpy as np
+
+    ordered = np.sort(values)
+    n = len(ordered)
+    k = (n + 1) // 2
+    low_u = rng.beta(k, n + 1 - k, size=resamples)
+    low = ordered[np.minimum((low_u * n).astype(np.int64), n - 1)]
+    if n % 2:
+        return low
+    high_u = low_u + (1 - low_u) * rng.beta(1, n - k, size=resamples)
+    return (low + ordered[np.minimum((high_u * n).astype(np.int64), n - 1)]) / 2
 
 
 def _resampled_medians(values: np.ndarray, rows: np.ndarray) -> np.ndarray:

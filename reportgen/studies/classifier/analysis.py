@@ -177,6 +177,10 @@ def _usable(frame: pd.DataFrame, summary: DataSummary, settings: ClassifierSetti
     if missing.any():
         dropped["missing values"] = dropped.get("missing values", 0) + int(missing.sum())
     counts = {str(k): int(v) for k, v in kept[settings.target].astype(str).value_counts().reindex(schema.CATEGORIES[settings.target], fill_value=0).items()}
+    if summary.sample is not None:
+        # The rows are a sample (an out-of-core engine's): the summary's counts are of every row, and stay so;
+        # a row of the sample dropped here (the engine drops on the same columns, so none) leaves them as they are.
+        return kept, summary
     restated = dataclasses.replace(
         summary,
         rows_used=len(kept),

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from reportgen.core.document import Document
     from reportgen.core.study import FigureDrawer, Headline
     from reportgen.core.summary import ExecutiveSummary
-    from reportgen.data import Dataset
+    from reportgen.data import Dataset, Table
     from reportgen.progress import Progress
     from reportgen.studies.classifier.results import ClassifierResults
 
@@ -42,6 +42,14 @@ class ClassifierStudy:
         from reportgen.studies.classifier.analysis import columns
 
         return columns(config.study_settings(self.id))
+
+    def dataset(self, table: Table, config: Config) -> Dataset:
+        """Its columns, with the target's label counts in the summary (over every usable row when the rows are a sample)."""
+        return table.for_columns(self.columns(config), target=config.study_settings(self.id).target)
+
+    def sample_by(self, config: Config) -> str:
+        """The target: a sample of the rows (an out-of-core engine's) keeps its claim/opinion mix."""
+        return config.study_settings(self.id).target
 
     def analysis_settings(self, config: Config) -> dict[str, Any]:
         """Every setting of ``[studies.classifier]``: a change re-runs the analysis."""

@@ -64,7 +64,7 @@ def _lead_overview(r: ClassifierResults) -> list[Block]:
             "Moderators have a backlog of reported videos. This step builds the tool that tells claims from opinions, "
             "so that claims can be checked first."
         ),
-        Block(f"We used {fmt_int(r.data.rows_used)} videos. For each one the model looks at {used}."),
+        Block(f"We used {fmt_int(r.data.rows_used) if r.data.sample is None else f'a sample of {fmt_int(r.data.sample.rows)}'} videos. For each one the model looks at {used}."),
         *_related(r, "Earlier step:"),
     ]
 

@@ -128,7 +128,7 @@ def _data(r: ClassifierResults) -> Section:
         "Data and split",
         (
             Paragraph(
-                f"{fmt_int(d.rows_used)} of {fmt_int(d.rows_read)} rows used (dropped: {reasons}). "
+                f"{fmt_int(d.rows_used)} of {fmt_int(d.rows_read)} rows {'used' if d.sample is None else 'usable'} (dropped: {reasons}). "
                 f"Target {plain_name(f.target)}, positive class {f.positive_class}: {counts}."
                 + (f" {sample_sentence(d).capitalize()}" if d.sample else "")
             ),

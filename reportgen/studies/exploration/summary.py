@@ -8,7 +8,7 @@ effect sizes and tests, the data-quality facts. Every number from the results.
 from __future__ import annotations
 
 from reportgen.config import Config
-from reportgen.core.summary import SECTION_TITLES, Block, ExecutiveSummary, Section, sample_blocks
+from reportgen.core.summary import SECTION_TITLES, Block, ExecutiveSummary, Section, of_sample, sample_blocks
 from reportgen.formatters import fmt_int, fmt_p, fmt_pct, fmt_rate
 from reportgen.studies.exploration.results import ExplorationResults
 from reportgen.studies.exploration.words import association_size, delta_size, finding_text, name
@@ -34,7 +34,7 @@ def _banned(r: ExplorationResults):
 def _lead_overview(r: ExplorationResults) -> list[Block]:
     return [
         Block("Before building a tool to sort reported videos, we checked what the data hold and how claims and opinions differ."),
-        Block(f"The file has {fmt_int(r.data.rows_read)} videos. {fmt_int(r.claim_missing)} of them have no claim or opinion label.", optional=False),
+        Block(f"The file has {fmt_int(r.data.rows_read)} videos. {fmt_int(_claim_missing(r))} of them have no claim or opinion label.", optional=False),
     ]
 
 
@@ -42,7 +42,7 @@ def _lead_status(r: ExplorationResults) -> list[Block]:
     claim, opinion = r.balance("claim"), r.balance("opinion")
     blocks = [Block("The data check and the first look at the data are done. A dashboard shows claims and opinions for each level of views, likes, shares and downloads.")]
     if claim and opinion:
-        blocks.append(Block(f"{fmt_int(claim.count)} claims ({fmt_pct(claim.share, 0)}) and {fmt_int(opinion.count)} opinions ({fmt_pct(opinion.share, 0)}).", bullet=True))
+        blocks.append(Block(f"{fmt_int(claim.count)} claims ({fmt_pct(claim.share, 0)}) and {fmt_int(opinion.count)} opinions ({fmt_pct(opinion.share, 0)}){of_sample(r.data, ' in the sample')}.", bullet=True))
     banned = _banned(r)
     if banned:
         blocks.append(Block(f"{fmt_pct(banned.share, 0)} of videos come from banned authors.", bullet=True, optional=True))
@@ -134,3 +134,8 @@ def _tech_next(r: ExplorationResults) -> list[Block]:
 
 _LEADERSHIP = {"overview": _lead_overview, "status": _lead_status, "insights": _lead_insights, "next": _lead_next}
 _TECHNICAL = {"overview": _tech_overview, "status": _tech_status, "insights": _tech_insights, "next": _tech_next}
+
+
+def _claim_missing(r: ExplorationResults) -> int:
+    """Videos with no claim status: in the rows analysed, or in the whole file when those are a sample of it."""
+    return r.claim_missing if r.data.sample is None else r.data.missing_by_column.get("claim_status", r.claim_missing)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from reportgen.config import Config
 from reportgen.core.document import Block, BulletList, Document, Fact, Facts, FigureBlock, Group, Paragraph, Section, Table, build_record
+from reportgen.core.summary import of_sample
 from reportgen.formatters import fmt_delta, fmt_int, fmt_num, fmt_p, fmt_pct, fmt_rate
 from reportgen.formatters import fmt_value as fmt_headline
 from reportgen.narrative.wording import capital, join_words, share
@@ -80,7 +81,7 @@ def _glance(r: ExplorationResults) -> Section:
     items = [Fact("Rows read", fmt_int(r.data.rows_read), f"Every row of {r.data.source}; {fmt_int(r.rows_analysed)} analysed.")]
     for s in (claim, opinion):
         if s is not None:
-            items.append(Fact(f"{capital(s.label)}s", fmt_int(s.count), f"{fmt_pct(s.share)} of videos with a claim status (95% CI {fmt_pct(s.ci_low)}–{fmt_pct(s.ci_high)})."))
+            items.append(Fact(f"{capital(s.label)}s", fmt_int(s.count), f"{fmt_pct(s.share)} of videos with a claim status{of_sample(r.data, ' in the sample')} (95% CI {fmt_pct(s.ci_low)}–{fmt_pct(s.ci_high)})."))
     items.append(Fact("No claim status", fmt_int(r.claim_missing), f"{share(r.claim_missing, r.rows_analysed)} of rows analysed."))
     banned = next((s for s in r.ban_overall if s.label == "banned"), None)
     if banned is not None:
@@ -193,7 +194,7 @@ def _test_text(t: Crosstab) -> str:
 def _status(r: ExplorationResults, figures: dict[str, FigureInfo]) -> Section:
     balance = Table("Claims and opinions", ("Claim status", "Videos", "Share", "95% CI"),
                     tuple((s.label, fmt_int(s.count), fmt_pct(s.share), f"{fmt_pct(s.ci_low)}–{fmt_pct(s.ci_high)}") for s in r.claim_balance), (1, 2, 3))
-    ban = Table("Author ban status, all videos", ("Ban status", "Videos", "Share", "95% CI"),
+    ban = Table(f"Author ban status, all videos{of_sample(r.data, ' of the sample')}", ("Ban status", "Videos", "Share", "95% CI"),
                 tuple((s.label, fmt_int(s.count), fmt_pct(s.share), f"{fmt_pct(s.ci_low)}–{fmt_pct(s.ci_high)}") for s in r.ban_overall), (1, 2, 3))
     blocks: list[Block] = [
         Paragraph(verdict(r), css="lead"),

@@ -110,7 +110,8 @@ def verdict(r: ExplorationResults) -> str:
         else ""
     )
     balance = "nearly balanced" if abs(claim.share - 0.5) < 0.05 else "unbalanced"
+    videos = f"Of {fmt_int(r.data.rows_read)} videos" if r.data.sample is None else f"In the sample of {fmt_int(r.data.sample.rows)} videos"
     return (
-        f"Of {fmt_int(r.data.rows_read)} videos, claims and opinions are {balance} ({fmt_int(claim.count)} claims, "
+        f"{videos}, claims and opinions are {balance} ({fmt_int(claim.count)} claims, "
         f"{fmt_pct(claim.share)}, against {fmt_int(opinion.count)} opinions){reach}."
     )

@@ -43,6 +43,13 @@ class HypothesisStudy:
         s = config.study_settings(self.id)
         return (s.measure, s.by, s.stratify)
 
+    def sample_by(self, config: Config) -> str:
+        """The grouping column: a sample of the rows (an out-of-core engine's) keeps the two groups' sizes in proportion.
+
+        One column only (the engines stratify on one); the stratifier's mix is left to the sample's size.
+        """
+        return config.study_settings(self.id).by
+
     def analysis_settings(self, config: Config) -> dict[str, Any]:
         """Every setting of ``[studies.hypothesis]``."""
         return dataclasses.asdict(config.study_settings(self.id))

@@ -12,7 +12,7 @@ behind it.
 from __future__ import annotations
 
 from reportgen.config import Config
-from reportgen.core.summary import SECTION_TITLES, Block, ExecutiveSummary, Section, sample_blocks, SummaryFigure
+from reportgen.core.summary import SECTION_TITLES, Block, ExecutiveSummary, Section, of_sample, sample_blocks, SummaryFigure
 from reportgen.formatters import fmt_int, fmt_num, fmt_p, fmt_pct, plain_name
 from reportgen.studies.hypothesis import narrative
 from reportgen.studies.hypothesis.results import HypothesisResults
@@ -50,7 +50,7 @@ def _lead_overview(r: HypothesisResults) -> list[Block]:
     kinds = " and ".join(stratum_words(r.stratify, s.level) for s in r.strata)
     blocks = [
         Block(f"We were asked: do {focal} get more or fewer {plain_name(r.measure)} than {reference}?"),
-        Block(f"We looked at {fmt_int(r.rows.used)} videos. We also compared {kinds} on their own, to compare like with like."),
+        Block(f"We looked at {of_sample(r.data, 'a sample of ')}{fmt_int(r.rows.used)} videos. We also compared {kinds} on their own, to compare like with like."),
     ]
     if _dropped(r):
         blocks.append(Block(f"We left out {fmt_int(_dropped(r))} videos with missing details.", optional=True))
@@ -101,7 +101,11 @@ def _tech_overview(r: HypothesisResults) -> list[Block]:
             f"Two-sided Welch's t-test of {r.measure} by {r.by} ({r.focal} minus {r.reference}), α = {fmt_num(r.alpha)}; "
             f"Mann–Whitney U and log(1 + x) as robustness checks; repeated within each level of {r.stratify}."
         ),
-        Block(f"{fmt_int(r.rows.used)} of {fmt_int(r.data.rows_read)} rows used (dropped: {dropped})."),
+        Block(
+            f"{fmt_int(r.rows.used)} of {fmt_int(r.data.rows_read)} rows used (dropped: {dropped})."
+            if r.data.sample is None
+            else f"{fmt_int(r.data.rows_used)} of {fmt_int(r.data.rows_read)} rows usable (dropped: {dropped}); {fmt_int(r.rows.used)} of them used, in the sample."
+        ),
     ]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from reportgen.config import Config
 from reportgen.core.document import BulletList, Document, Fact, Facts, FigureBlock, Paragraph, Section, Table, build_record
+from reportgen.core.summary import of_sample
 from reportgen.formatters import fmt_delta, fmt_int, fmt_num, fmt_p, fmt_pct, fmt_value, plain_name
 from reportgen.stats.groups import GroupSummary, TwoGroupComparison
 from reportgen.studies.hypothesis import narrative
@@ -93,7 +94,8 @@ def _data(r: HypothesisResults) -> Section:
     rows = [
         ("Rows in the file", fmt_int(d.rows_read)),
         ("Rows dropped by the loader", f"{fmt_int(d.rows_dropped)} ({loader})"),
-        ("Rows this study received", fmt_int(a.received)),
+        *((("Rows usable (all rows)", fmt_int(d.rows_used)),) if d.sample else ()),
+        (f"Rows this study received{of_sample(d, ' (a sample)')}", fmt_int(a.received)),
     ]
     rows += [(f"Dropped here: {reason}", fmt_int(n)) for reason, n in a.dropped_reasons.items()]
     rows.append(("Rows used", fmt_int(a.used)))
@@ -122,7 +124,7 @@ def _group_row(label: str, g: GroupSummary) -> tuple[str, ...]:
 def _groups(r: HypothesisResults, figures: dict) -> Section:
     o = r.overall
     header = ("Group", "n", "Mean", "SD", "Median", "Q1 to Q3", "IQR")
-    table = Table(f"{plain_name(r.measure).capitalize()} by group, all usable rows", header, (_group_row(o.focal.label, o.focal), _group_row(o.reference.label, o.reference)), numeric=(1, 2, 3, 4, 6))
+    table = Table(f"{plain_name(r.measure).capitalize()} by group, all usable rows{of_sample(r.data)}", header, (_group_row(o.focal.label, o.focal), _group_row(o.reference.label, o.reference)), numeric=(1, 2, 3, 4, 6))
     blocks = [table]
     if "distributions.png" in figures:
         blocks.append(FigureBlock(figures["distributions.png"]))
@@ -151,7 +153,7 @@ def _test_choice(r: HypothesisResults) -> Section:
         ("SD ratio (larger / smaller)", fmt_stat(v.sd_ratio)),
         ("Group size ratio", fmt_stat(v.n_ratio)),
     )
-    return Section("test-choice", "Why Welch's test, not Student's", (Paragraph(text), Table("Variance check, all usable rows", ("Check", "Value"), rows, numeric=(1,))))
+    return Section("test-choice", "Why Welch's test, not Student's", (Paragraph(text), Table(f"Variance check, all usable rows{of_sample(r.data)}", ("Check", "Value"), rows, numeric=(1,))))
 
 
 def _test_rows(c: TwoGroupComparison) -> tuple[tuple[str, ...], ...]:
@@ -183,7 +185,7 @@ def _tests(r: HypothesisResults) -> Section:
         f"{fmt_pct(m.prob_superiority)} of the time (ties count half; 50.0% would be no difference)."
     )
     boot = f"The interval of the difference in medians is a percentile bootstrap of {fmt_int(r.resamples)} resamples, each group resampled on its own (seed {r.seed})."
-    table = Table(f"Tests and effect sizes, {r.focal} minus {r.reference}, all usable rows", _TEST_HEADER, _test_rows(o), numeric=(2,))
+    table = Table(f"Tests and effect sizes, {r.focal} minus {r.reference}, all usable rows{of_sample(r.data)}", _TEST_HEADER, _test_rows(o), numeric=(2,))
     return Section("tests", "Tests and effect sizes", (Paragraph(narrative.welch_sentence(r, o)), table, Paragraph(ps), Paragraph(robust + " " + boot)))
 
 

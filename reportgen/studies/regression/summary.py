@@ -39,7 +39,7 @@ from reportgen.formatters import (
     term_label,
 )
 from reportgen.narrative.wording import capital, discrimination_word, in_words, join_words, odds_range_words
-from reportgen.results import AnalysisResults, Term
+from reportgen.results import AnalysisResults, DataSummary, Term
 from reportgen.studies.regression.reliability import few_rows_effects, fragile_effects, model_problems, nonlinear_effects
 
 __all__ = ["build_summary", "summary_html", "summary_text"]
@@ -217,7 +217,7 @@ def _lead_overview(f: _Facts) -> list[Block]:
             "The data team is building a tool to help moderators clear the backlog of reported videos. "
             f"This step asks first: can facts about a video tell us if its author is {f.pos}?"
         ),
-        Block(f"We looked at {fmt_int(f.d.rows_used)} videos. Only {in_words(f.prevalence, 100)} come from a {f.pos} author."),
+        Block(f"We looked at {_videos(f.d)}. Only {in_words(f.prevalence, 100)} come from a {f.pos} author."),
     ]
     if "opinion" in shares and "claim" in shares:
         op, cl = shares["opinion"].get(f.pos, 0.0), shares["claim"].get(f.pos, 0.0)
@@ -367,7 +367,8 @@ def _tech_overview(f: _Facts) -> list[Block]:
     blocks = [
         Block(f"Binary logistic regression (statsmodels Logit) of {m.target} = {m.positive_class} on {names}."),
         Block(
-            f"{fmt_int(d.rows_used)} of {fmt_int(d.rows_read)} rows used (dropped: {reasons}). Stratified split: "
+            f"{fmt_int(d.rows_used)} of {fmt_int(d.rows_read)} rows {'used' if d.sample is None else 'usable'} (dropped: {reasons})"
+            f"{'' if d.sample is None else f', a sample of {fmt_int(d.sample.rows)} of them analysed'}. Stratified split: "
             f"{fmt_int(m.n_train)} train, {fmt_int(m.n_test)} test; {fmt_pct(f.prevalence)} {f.pos}, handled by {balancing}; "
             f"threshold {fmt_num(f.e.threshold)} on the score."
         ),
@@ -491,3 +492,9 @@ def _figure(f: _Facts, audience: str) -> SummaryFigure:
         for where, n, text in zip(("Top left", "Top right", "Bottom left", "Bottom right"), (cm.tn, cm.fp, cm.fn, cm.tp), words)
     )
     return SummaryFigure(_FIGURE, alt, caption, cells)
+
+
+def _videos(d: DataSummary) -> str:
+    """The videos the study looked at: every usable one, or the sample of them it analysed."""
+    return f"{fmt_int(d.rows_used)} videos" if d.sample is None else f"a sample of {fmt_int(d.sample.rows)} of the {fmt_int(d.rows_used)} usable videos"
+

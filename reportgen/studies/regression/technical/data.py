@@ -6,6 +6,7 @@ import math
 
 from reportgen.config import Config
 from reportgen.core.document import Block, BulletList, FigureBlock, Group, Heading, Paragraph, Quotes, Section, Table
+from reportgen.core.summary import of_sample
 from reportgen.formatters import fmt_int, fmt_num, fmt_pct, plain_name
 from reportgen.narrative.wording import share
 from reportgen.results import AnalysisResults, FigureInfo
@@ -35,6 +36,9 @@ def data_quality(r: AnalysisResults) -> Section:
     intro = (
         f"{fmt_int(d.rows_read)} rows were read from {d.source}; {fmt_int(d.rows_dropped)} "
         f"({share(d.rows_dropped, d.rows_read)}) were dropped and {fmt_int(d.rows_used)} used."
+        if d.sample is None
+        else f"({share(d.rows_dropped, d.rows_read)}) were dropped and {fmt_int(d.rows_used)} were usable, "
+        f"of which a sample of {fmt_int(d.sample.rows)} was analysed."
     )
     blocks: list[Block] = [
         Paragraph(intro, css="lead"),
@@ -65,7 +69,7 @@ def exploration(r: AnalysisResults, config: Config, figures: dict[str, FigureInf
     )
     minority = min(x.class_shares, key=x.class_shares.get)
     balance_text = (
-        f"{fmt_int(total)} usable videos; '{minority}' is the minority class at {fmt_pct(x.class_shares[minority])} "
+        f"{fmt_int(total)} usable videos{of_sample(r.data, ' in the sample')}; '{minority}' is the minority class at {fmt_pct(x.class_shares[minority])} "
         f"({fmt_int(x.class_balance[minority])} videos)."
     )
     levels = list(x.class_balance)

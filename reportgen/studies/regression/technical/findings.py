@@ -6,6 +6,7 @@ import math
 
 from reportgen.config import Config
 from reportgen.core.document import BulletList, Heading, Paragraph, Section, Table, build_record
+from reportgen.core.summary import of_sample
 from reportgen.formatters import fmt_ci, fmt_int, fmt_num, fmt_or, fmt_p, fmt_pct, fmt_rate, plain_name, term_label
 from reportgen.narrative.wording import STATUS_LABELS, capital, discrimination_word, effect_direction, in_words, share
 from reportgen.results import AnalysisResults, ScenarioMetrics, SeedRepeats, Term
@@ -121,7 +122,7 @@ def method_note(r: AnalysisResults, config: Config) -> Section:
     intro = (
         "Two common shortcuts, computed on this data: (a) the same classifier scored on the same test rows, each class weighted "
         f"to half the total weight (a 50/50 test set); (b) the course notebook's order: the {fmt_int(mc.rows_before_upsampling)} "
-        f"usable rows upsampled to {fmt_int(mc.rows_after_upsampling)} by copying {pos} rows (seed {mc.seed}), then split "
+        f"usable rows{of_sample(r.data)} upsampled to {fmt_int(mc.rows_after_upsampling)} by copying {pos} rows (seed {mc.seed}), then split "
         f"{fmt_pct(1 - test, 0)}/{fmt_pct(test, 0)} stratified, the same kind of pipeline refitted and scored on that test set."
     )
     table = Table(

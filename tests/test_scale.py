@@ -1,0 +1,107 @@
+"""Issue 18 at scale: the studies' samples keep their class mix, the median bootstrap costs O(1) a resample on
+large groups with the same distribution, and every number under a sample is labelled as from it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from reportgen.stats import groups
+
+
+@pytest.mark.parametrize("n", [1_000, 1_001, 7])
+def test_drawn_medians_have_the_distribution_of_resampled_medians(n: int) -> None:
+    """The order-statistic draw and resampling every row give one distribution of the median (ties, odd and even n)."""
+    from scipy.stats import ks_2samp
+
+    values = np.round(np.random.default_rng(3).lognormal(5, 2, n))
+    resampled = np.concatenate(
+        [groups._resampled_medians(values, np.random.default_rng(i).integers(0, n, size=(100, n))) for i in range(100)]
+    )
+    drawn = groups._drawn_medians(values, 10_000, np.random.default_rng(1))
+    assert ks_2samp(resampled, drawn).pvalue > 0.001
+    q = [2.5, 25, 50, 75, 97.5]
+    spread = np.percentile(resampled, 97.5) - np.percentile(resampled, 2.5)
+    assert np.abs(np.percentile(resampled, q) - np.percentile(drawn, q)).max() <= 0.05 * spread + 1e-9
+
+
+def test_a_large_group_draws_its_medians_and_a_small_one_resamples_as_before(monkeypatch) -> None:
+    rng = np.random.default_rng(0)
+    small, other = rng.lognormal(5, 1, 500), rng.lognormal(5, 1, 400)
+    before = groups.median_difference(small, other, 400, 9)
+    monkeypatch.setattr(groups, "_drawn_medians", lambda *a: pytest.fail("small groups must resample every row"))
+    assert groups.median_difference(small, other, 400, 9) == before  # the same seed, the same interval
+    monkeypatch.undo()
+    big = rng.lognormal(5, 1, groups._DRAW_ROWS_ABOVE + 1)
+    est = groups.median_difference(big, other, 2_000, 9)
+    assert est.ci_low < est.estimate < est.ci_high
+    assert est.estimate == pytest.approx(np.median(big) - np.median(other))
+
+
+def _sampled(tmp_path: Path, rows: int = 6_000, sample_rows: int = 1_000) -> tuple[dict, dict]:
+    """Every study's dataset from the demo, by pandas (all rows) and by DuckDB (a sample of ``sample_rows``)."""
+    pytest.importorskip("duckdb", reason="the DuckDB engine is optional")
+    from reportgen import engines
+    from reportgen.config import Config
+    from reportgen.studies import chosen
+    from reportgen.synthetic import write_csv
+
+    data = tmp_path / "demo.csv"
+    write_csv(data, rows=rows, seed=0)
+    small = Config.from_dict({"data": {"sample_rows": sample_rows}})
+    full = engines.load_studies("pandas", data, chosen(None, Config()), Config())
+    return full, engines.load_studies("duckdb", data, chosen(None, small), small)
+
+
+@pytest.mark.parametrize(("study", "column"), [("classifier", "claim_status"), ("hypothesis", "verified_status")])
+def test_the_classifier_and_hypothesis_samples_keep_their_class_mix(tmp_path: Path, study: str, column: str) -> None:
+    full, sampled = _sampled(tmp_path)
+    got = sampled[study]
+    assert got.summary.sample.stratified_by == column
+    assert len(got.frame) == 1_000
+    share = full[study].frame[column].value_counts(normalize=True)
+    assert (got.frame[column].value_counts(normalize=True) - share).abs().max() < 1 / 1_000 + 1e-9
+
+
+def test_every_number_from_a_sample_says_so_and_none_is_paired_with_the_full_total(tmp_path: Path) -> None:
+    """A DuckDB build of 4,000 rows analysing 1,000: the documents label the sample's counts and keep the full ones apart."""
+    pytest.importorskip("duckdb", reason="the DuckDB engine is optional")
+    import re
+    import subprocess
+    import sys
+
+    from pypdf import PdfReader
+
+    from reportgen.synthetic import write_csv
+    from tests.pages import VisiblePage
+
+    data, config, out = tmp_path / "demo.csv", tmp_path / "reportgen.toml", tmp_path / "out"
+    write_csv(data, rows=4_000, seed=0)
+    config.write_text("[data]\nsample_rows = 1000\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "reportgen", "build", "--data", str(data), "--out", str(out), "--engine", "duckdb", "--config", str(config), "--quiet"],
+        capture_output=True, text=True, check=False, timeout=900,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    pages = {}
+    for study in ("exploration", "hypothesis", "regression", "classifier"):
+        page = VisiblePage()
+        page.feed((out / study / "technical_report.html").read_text())
+        html = re.sub(r"\s+", " ", " ".join(page.parts))
+        summary = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(out / study / "executive_summary.pdf").pages))
+        pages[study] = (html, summary)
+        for name, text in (("HTML", html), ("summary PDF", summary)):
+            assert "sample of 1,000" in text, (study, name)
+            # a count of the sample beside the file's total, as "1,000 of 4,000 rows" or "Of 4,000 videos ... 486 claims"
+            assert not re.search(r"\b1,000 of (the )?4,000\b", text), (study, name)
+            assert "Of 4,000 videos" not in text, (study, name)
+            assert not re.search(r"We (used|looked at) 1,000 videos", text), (study, name)
+    explore_html, explore_summary = pages["exploration"]
+    assert "In the sample of 1,000 videos, claims and opinions are" in explore_html
+    assert re.search(r"The file has 4,000 videos\. 61 of them have no claim or opinion label", explore_summary)  # every row's gap
+    assert "Rows this study received (a sample) 1,000" in pages["hypothesis"][0]
+    assert "all usable rows of the sample" in pages["hypothesis"][0]
+    assert "3,939 were usable, of which a sample of 1,000 was analysed" in pages["regression"][0]
+    assert "3,939 of 4,000 rows usable" in pages["classifier"][0]
