@@ -200,3 +200,13 @@ def test_the_real_data_counts_match_the_csv(real_data: Path, tmp_path: Path) -> 
     assert (r.dashboard.view().claims, r.dashboard.view().opinions) == (claims["claim"], claims["opinion"])
     info = {c.column: c for c in r.columns}
     assert info["claim_status"].missing == sum(1 for row in rows if not row["claim_status"])
+
+
+def test_videos_without_a_claim_status_are_counted_in_the_file_not_only_among_the_rows_analysed() -> None:
+    """The loader drops a row with no claim status, so the rows analysed hold none; the file's count is what readers need."""
+    dataset = _tiny()
+    kept = Dataset(dataset.frame.dropna(subset=["claim_status"]), dataset.summary)  # as the loader gives it
+    r = explore(kept, ExplorationSettings())
+    assert r.claim_missing == 0 and r.claim_missing_in_file == 1
+    words = " ".join(b.text for s in build_summary(r, Config()).sections for b in s.blocks)
+    assert "The file has 9 videos. 1 of them have no claim or opinion label." in words

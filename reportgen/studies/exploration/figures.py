@@ -32,7 +32,7 @@ def claim_balance(r: ExplorationResults, path: Path) -> FigureInfo:
         ax.set_ylabel("videos")
         ax.set_title("Claims and opinions")
     parts = "; ".join(f"{s.label}: {fmt_int(s.count)} videos ({fmt_pct(s.share)}, 95% CI {fmt_pct(s.ci_low)}–{fmt_pct(s.ci_high)})" for s in items)
-    missing = f" {fmt_int(r.claim_missing)} rows have no claim status and are not counted." if r.claim_missing else ""
+    missing = f" {fmt_int(r.claim_missing_in_file)} rows of the file have no claim status and are not counted." if r.claim_missing_in_file else ""
     return FigureInfo(path.name, "Claims and opinions", f"Bar chart of videos by claim status. {parts}.{missing}", "Videos by claim status, with 95% Wilson intervals.")
 
 

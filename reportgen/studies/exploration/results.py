@@ -232,6 +232,11 @@ class ExplorationResults:
 
         return from_plain(cls, {k: v for k, v in doc.items() if k != "schema_version"})
 
+    @property
+    def claim_missing_in_file(self) -> int:
+        """Rows of the whole file with no claim status: the loader drops them, so the rows analysed hold none of them."""
+        return self.data.missing_by_column.get("claim_status", self.claim_missing)
+
     def balance(self, label: str) -> Share | None:
         """The claim-balance entry of ``label`` (None when absent)."""
         return next((s for s in self.claim_balance if s.label == label), None)

@@ -34,7 +34,7 @@ def _banned(r: ExplorationResults):
 def _lead_overview(r: ExplorationResults) -> list[Block]:
     return [
         Block("Before building a tool to sort reported videos, we checked what the data hold and how claims and opinions differ."),
-        Block(f"The file has {fmt_int(r.data.rows_read)} videos. {fmt_int(_claim_missing(r))} of them have no claim or opinion label.", optional=False),
+        Block(f"The file has {fmt_int(r.data.rows_read)} videos. {fmt_int(r.claim_missing_in_file)} of them have no claim or opinion label.", optional=False),
     ]
 
 
@@ -134,8 +134,3 @@ def _tech_next(r: ExplorationResults) -> list[Block]:
 
 _LEADERSHIP = {"overview": _lead_overview, "status": _lead_status, "insights": _lead_insights, "next": _lead_next}
 _TECHNICAL = {"overview": _tech_overview, "status": _tech_status, "insights": _tech_insights, "next": _tech_next}
-
-
-def _claim_missing(r: ExplorationResults) -> int:
-    """Videos with no claim status: in the rows analysed, or in the whole file when those are a sample of it."""
-    return r.claim_missing if r.data.sample is None else r.data.missing_by_column.get("claim_status", r.claim_missing)

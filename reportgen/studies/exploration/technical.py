@@ -82,7 +82,7 @@ def _glance(r: ExplorationResults) -> Section:
     for s in (claim, opinion):
         if s is not None:
             items.append(Fact(f"{capital(s.label)}s", fmt_int(s.count), f"{fmt_pct(s.share)} of videos with a claim status{of_sample(r.data, ' in the sample')} (95% CI {fmt_pct(s.ci_low)}–{fmt_pct(s.ci_high)})."))
-    items.append(Fact("No claim status", fmt_int(r.claim_missing), f"{share(r.claim_missing, r.rows_analysed)} of rows analysed."))
+    items.append(Fact("No claim status", fmt_int(r.claim_missing_in_file), f"{share(r.claim_missing_in_file, r.data.rows_read)} of rows read; left out of every count by claim status."))
     banned = next((s for s in r.ban_overall if s.label == "banned"), None)
     if banned is not None:
         items.append(Fact("Banned authors", fmt_pct(banned.share), f"{fmt_int(banned.count)} videos are by banned authors."))
