@@ -75,7 +75,7 @@ def test_every_number_from_a_sample_says_so_and_none_is_paired_with_the_full_tot
     from pypdf import PdfReader
 
     from reportgen.synthetic import write_csv
-    from tests.pages import VisiblePage
+    from pages import VisiblePage
 
     data, config, out = tmp_path / "demo.csv", tmp_path / "reportgen.toml", tmp_path / "out"
     write_csv(data, rows=4_000, seed=0)
@@ -105,3 +105,21 @@ def test_every_number_from_a_sample_says_so_and_none_is_paired_with_the_full_tot
     assert "all usable rows of the sample" in pages["hypothesis"][0]
     assert "3,939 were usable, of which a sample of 1,000 was analysed" in pages["regression"][0]
     assert "3,939 of 4,000 rows usable" in pages["classifier"][0]
+
+
+def test_the_leadership_page_states_the_sample_in_plain_words_and_the_technical_one_exactly() -> None:
+    """No seed and no column name on the leadership page; the technical tone keeps both."""
+    from reportgen.core.summary import sample_blocks
+    from reportgen.results import Sample
+
+    class Data:
+        sample = Sample(rows=20_000, rows_usable=98_482, seed=42, stratified_by="claim_status")
+
+    plain = sample_blocks("overview", Data(), "leadership")[0].text
+    exact = sample_blocks("overview", Data(), "technical")[0].text
+    assert plain == (
+        "We studied a random sample of 20,000 of the 98,482 usable videos; it keeps the mix of claims and opinions. "
+        "The counts of videos and of missing details cover every video."
+    )
+    assert "seed 42" in exact and "claim_status" in exact and "seed" not in plain and "_" not in plain
+    assert sample_blocks("status", Data(), "leadership") == ()

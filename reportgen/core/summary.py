@@ -157,11 +157,31 @@ class ExecutiveSummary:
         return "\n".join(parts)
 
 
-def sample_blocks(section: str, data: Any) -> tuple[Block, ...]:
-    """What the overview of every summary adds when the study analysed a sample (``DataSummary.sample``): nothing otherwise."""
+def sample_blocks(section: str, data: Any, audience: str = "technical") -> tuple[Block, ...]:
+    """What the overview of every summary adds when the study analysed a sample (``DataSummary.sample``): nothing otherwise.
+
+    Leadership reads it in plain words (no seed, no column names); the technical tone gets ``sample_sentence``.
+    """
     if section != "overview" or getattr(data, "sample", None) is None:
         return ()
-    return (Block(sample_sentence(data), lead="Sample:"),)
+    return (Block(sample_sentence(data) if audience == "technical" else _plain_sample(data), lead="Sample:"),)
+
+
+#: What a stratified sample keeps in proportion, as a leadership reader says it.
+_MIX = {"claim_status": "claims and opinions", "verified_status": "verified and unverified accounts"}
+
+
+def _plain_sample(data: Any) -> str:
+    """The sample for a leadership reader: how many of how many videos, what it keeps, what still covers every video."""
+    from reportgen.formatters import plain_name
+
+    s = data.sample
+    mix = _MIX.get(s.stratified_by or "", plain_name(s.stratified_by or ""))
+    keeps = f"; it keeps the mix of {mix}" if s.stratified_by else ""
+    return (
+        f"We studied a random sample of {s.rows:,} of the {s.rows_usable:,} usable videos{keeps}. "
+        "The counts of videos and of missing details cover every video."
+    )
 
 
 def of_sample(data: Any, words: str = " of the sample") -> str:

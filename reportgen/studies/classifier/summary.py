@@ -36,7 +36,7 @@ def build_summary(r: ClassifierResults, config: Config, audience: str | None = N
     """The executive summary of ``r`` in the configured (or given) tone."""
     audience = audience or config.report.audience
     writer = _TECHNICAL if audience == "technical" else _LEADERSHIP
-    sections = tuple(Section(key, SECTION_TITLES[key], (*writer[key](r), *sample_blocks(key, r.data))) for key in SECTION_TITLES)
+    sections = tuple(Section(key, SECTION_TITLES[key], (*writer[key](r), *sample_blocks(key, r.data, audience))) for key in SECTION_TITLES)
     title = "Executive Summary: Telling Claims from Opinions"
     subtitle = "The final classifier for the report backlog, and what it really learnt"
     return ExecutiveSummary(audience, title, subtitle, sections, _figure(r, audience))

@@ -20,7 +20,7 @@ def build_summary(r: ExplorationResults, config: Config, audience: str | None = 
     """The summary of ``r`` in the configured tone (or ``audience``)."""
     audience = audience or config.report.audience
     writer = _TECHNICAL if audience == "technical" else _LEADERSHIP
-    sections = tuple(Section(key, SECTION_TITLES[key], (*writer[key](r), *sample_blocks(key, r.data))) for key in SECTION_TITLES)
+    sections = tuple(Section(key, SECTION_TITLES[key], (*writer[key](r), *sample_blocks(key, r.data, audience))) for key in SECTION_TITLES)
     return ExecutiveSummary(audience, config.report.title, "Exploration: what is in the claims data", sections)
 
 

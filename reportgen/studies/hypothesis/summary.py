@@ -30,7 +30,7 @@ def build_summary(results: HypothesisResults, config: Config, audience: str | No
     r = results
     title = f"Executive Summary: Do {_title(group_words(r.by, r.focal))} and {_title(group_words(r.by, r.reference))} Differ in {_title(plain_name(r.measure))}?"
     subtitle = f"A test of {plain_name(r.measure)} by {plain_name(r.by)}, checked within {plain_name(r.stratify)}"
-    sections = tuple(Section(key, SECTION_TITLES[key], (*writer[key](r), *sample_blocks(key, r.data))) for key in SECTION_TITLES)
+    sections = tuple(Section(key, SECTION_TITLES[key], (*writer[key](r), *sample_blocks(key, r.data, audience))) for key in SECTION_TITLES)
     return ExecutiveSummary(audience, title, subtitle, sections, _figure(r, audience))
 
 

@@ -82,7 +82,7 @@ def build_summary(results: AnalysisResults, config: Config, audience: str | None
     audience = audience or config.report.audience
     writer = _TECHNICAL if audience == "technical" else _LEADERSHIP
     facts = _Facts(results, config)
-    sections = tuple(Section(key, SECTION_TITLES[key], (*writer[key](facts), *sample_blocks(key, results.data))) for key in SECTION_TITLES)
+    sections = tuple(Section(key, SECTION_TITLES[key], (*writer[key](facts), *sample_blocks(key, results.data, audience))) for key in SECTION_TITLES)
     return ExecutiveSummary(audience, config.report.title, config.report.subtitle, sections, _figure(facts, audience))
 
 
