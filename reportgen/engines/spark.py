@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
+import functools
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from reportgen.data import parse, summary, values
 from reportgen.data.table import Dataset, _in_schema_order
 from reportgen.engines import sql
 from reportgen.errors import InputError
-from reportgen.results import DataSummary, Sample
+from reportgen.results import DataSummary, FitRows, Sample
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -469,7 +470,9 @@ class SparkTable:
             target_counts = {label: found.get(label, 0) for label in schema.CATEGORIES[target]}
         strata = target or (self.strata if self.strata in wanted else None)
         chosen, sample = self._sample(kept, used, strata)
-        frame = self._to_pandas(chosen, wanted)
+        frame, row_numbers = self._to_pandas(chosen, wanted)
+        typed_kept = kept.drop(*[c for c in kept.columns if c.startswith("_raw_")])
+        fit_all = functools.partial(fit_training_rows, typed_kept, chosen.select(ROW), row_numbers)
         kept.unpersist()
         flags.unpersist()
         data = DataSummary(
@@ -491,7 +494,7 @@ class SparkTable:
             ),
             sample=sample,
         )
-        return Dataset(frame=frame, summary=data, path=self.path)
+        return Dataset(frame=frame, summary=data, path=self.path, fit_all=fit_all)
 
     def _view(self) -> str:
         """The typed rows as a temporary view for the shared SQL (its name is this table's)."""
@@ -530,15 +533,19 @@ class SparkTable:
             chosen = kept.orderBy(draw, ROW).limit(self.sample_rows)
         return chosen, Sample(rows=self.sample_rows, rows_usable=usable, seed=self.seed, stratified_by=strata)
 
-    def _to_pandas(self, chosen: DataFrame, wanted: tuple[str, ...]) -> pd.DataFrame:
-        """The chosen rows in file order, typed by ``values.typed`` from the text as read: the pandas engine's frame."""
+    def _to_pandas(self, chosen: DataFrame, wanted: tuple[str, ...]) -> tuple[pd.DataFrame, list[int]]:
+        """The chosen rows in file order, typed by ``values.typed`` from the text as read: the pandas engine's frame.
+
+        With it, the row number of each of its rows (its index is 0, 1, ... as the pandas engine's): what tells
+        ``fit_training_rows`` which rows of the file a split of the frame put in test.
+        """
         import pandas as pd
 
         read = _in_schema_order((*wanted, schema.VIDEO_ID), "")
-        rows = chosen.orderBy(ROW).select(*[f"_raw_{c}" for c in read]).collect()
-        raw = pd.DataFrame([tuple(r) for r in rows], columns=list(read), dtype="string")
+        rows = chosen.orderBy(ROW).select(ROW, *[f"_raw_{c}" for c in read]).collect()
+        raw = pd.DataFrame([tuple(r)[1:] for r in rows], columns=list(read), dtype="string")
         frame, _ = values.typed(raw, self.path)  # the notes come from every row, in read_table
-        return frame[list(wanted)]
+        return frame[list(wanted)], [int(r[0]) for r in rows]
 
 
 def _quotas(sizes: dict[Any, int], total: int) -> dict[Any, int]:
@@ -754,3 +761,77 @@ def _inverse_information(rows: DataFrame, columns: list[str], params: Any) -> An
     for (i, j), v in zip(pairs, sums):
         info[i, j] = info[j, i] = float(v)
     return np.linalg.inv(info)
+
+
+def fit_training_rows(
+    usable: DataFrame, sampled: DataFrame, row_numbers: list[int], split: Any, spec: Any, config: Config
+) -> tuple[Any, FitRows]:
+    """The inference fit (``analysis.model.fit_inference``'s) by Spark's GLM over every usable training row.
+
+    The training rows are the split's training rows of the study's sample and,
+    of the usable rows outside the sample, those a seeded hash of the row
+    number assigns to training: a row goes to test when the hash, as a
+    fraction, falls below ``model.test_size``, so each row outside the sample
+    is a training row with probability 1 - test_size, independently of how
+    Spark partitions the data. The sample's test rows are never fitted: the
+    rows the study evaluates the model on stay unseen. When every usable row is
+    in the sample, the fit uses exactly the split's training rows.
+
+    Parameters
+    ----------
+    usable : DataFrame
+        Every usable row of the study (``_row`` and the typed columns).
+    sampled : DataFrame
+        ``_row`` of the rows in the study's frame (all of ``usable`` when nothing was sampled).
+    row_numbers : list of int
+        The row number of each row of the frame, in its order.
+    split : analysis.split.Split
+        The split of the frame (its index is the frame's: 0, 1, ...).
+    spec : analysis.design.DesignSpec
+        The design of the analysed training rows: the same columns, scaling and reference levels.
+    config : Config
+        ``[model]``: target, positive class, ``log1p_counts``, seed and test share.
+
+    Returns
+    -------
+    fit : analysis.logit.LogitFit
+        As ``fit_binomial_glm`` gives it.
+    rows : FitRows
+        How many rows the fit used, and how they were chosen.
+    """
+    from pyspark.sql import functions as F
+
+    from reportgen.analysis.design import LOG1P_COLUMNS
+
+    m = config.model
+    spark = session()
+    held_out = spark.createDataFrame([(row_numbers[int(i)],) for i in split.test.index], f"{ROW} long")
+    in_sample = sampled.withColumn("_in_sample", F.lit(True))
+    draw = (F.xxhash64(F.lit(m.seed), F.lit("split"), F.col(ROW)) % 1_000_000 + 1_000_000) % 1_000_000 / 1_000_000
+    rows = (
+        usable.join(F.broadcast(held_out), ROW, "left_anti")
+        .join(in_sample, ROW, "left")
+        .where(F.col("_in_sample").isNotNull() | (draw >= F.lit(float(m.test_size))))
+    )
+    design = [(F.col(m.target) == F.lit(m.positive_class)).cast("double").alias("_y")]
+    for c in spec.continuous:
+        value = F.log1p(F.col(c).cast("double")) if m.log1p_counts and c in LOG1P_COLUMNS else F.col(c).cast("double")
+        design.append(((value - F.lit(spec.means[c])) / F.lit(spec.sds[c])).alias(c))
+    for c in spec.categorical:
+        design += [(F.col(c) == F.lit(level)).cast("double").alias(f"{c}[{level}]") for level in spec.levels[c]]
+    names = spec.column_names()[1:]
+    frame = rows.select(*design, F.col("_in_sample")).persist()
+    try:
+        counts = frame.agg(F.count("*"), F.sum("_y"), F.count_if(F.col("_in_sample").isNotNull())).first()
+        fit = fit_binomial_glm(frame.drop("_in_sample"), "_y", names)
+    finally:
+        frame.unpersist()
+    used = FitRows(
+        engine="spark",
+        rows=int(counts[0]),
+        positives=int(counts[1] or 0),
+        sampled=int(counts[2]),
+        seed=m.seed,
+        test_size=float(m.test_size),
+    )
+    return fit, used
