@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportgen import schema
-from reportgen.data import parse, summary, values
+from reportgen.data import files, parse, summary, values
 from reportgen.data.table import Dataset, _in_schema_order
 from reportgen.engines import sql
 from reportgen.errors import InputError
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 ROW = "_row"  # 1-based data row number in file order, as ``values.row_numbers`` counts
 _CORRUPT = "_corrupt_record"
+_NOT_UTF8 = "_not_utf8"  # a field held a byte that is not UTF-8
 _MID_BITS = 33  # monotonically_increasing_id puts the partition index above the low 33 bits
 
 PIP_HINT = "pip install 'reportgen[spark]'"
@@ -149,7 +150,7 @@ def read_text(spark: SparkSession, path: Path, columns: tuple[str, ...]) -> tupl
     from pyspark.sql import functions as F
     from pyspark.sql.types import StringType, StructField, StructType
 
-    _check_exists(path)
+    _check_file(path)
     if _is_parquet(path):
         frame = spark.read.parquet(str(path))
         header = list(frame.columns)
@@ -171,12 +172,18 @@ def read_text(spark: SparkSession, path: Path, columns: tuple[str, ...]) -> tupl
             nullValue=None,
             emptyValue="",
         )
-        raw = frame.select(*[F.col(f"_c{header.index(c)}").alias(c) for c in columns], F.col(_CORRUPT))
-    raw = raw.select(*[F.when(F.col(c).isin(list(sql.NA_TEXT)), None).otherwise(F.col(c)).alias(c) for c in raw.columns])
+        # Spark decodes a byte that is not UTF-8 as U+FFFD; pandas refuses the file. Flag it in any field, read or not.
+        replaced = functools.reduce(lambda a, b: a | b, [F.coalesce(F.col(c).contains("\ufffd"), F.lit(False)) for c in frame.columns])
+        raw = frame.select(*[F.col(f"_c{header.index(c)}").alias(c) for c in columns], F.col(_CORRUPT), replaced.alias(_NOT_UTF8))
+    raw = raw.select(
+        *[F.when(F.col(c).isin(list(sql.NA_TEXT)), None).otherwise(F.col(c)).alias(c) for c in columns],
+        *[c for c in raw.columns if c not in columns],
+    )
     numbered = _numbered(spark, raw).persist()
-    if _CORRUPT in numbered.columns:
+    if _NOT_UTF8 in numbered.columns:
+        _refuse_not_utf8(numbered, path)
         _refuse_ragged(numbered, path, len(header))
-        numbered = numbered.drop(_CORRUPT)
+        numbered = numbered.drop(_CORRUPT, _NOT_UTF8)
     return numbered, header
 
 
@@ -206,12 +213,27 @@ def _numbered(spark: SparkSession, frame: DataFrame) -> DataFrame:
     )
 
 
-def _check_exists(path: Path) -> None:
-    """The checks of ``files.check_file`` that hold for any engine (Spark has no 1 GiB limit: it does not hold rows in memory)."""
-    if not path.exists():
-        raise InputError("file not found", file=path, hint="check the path passed to --data")
-    if path.is_file() and path.stat().st_size == 0:
-        raise InputError("the file is empty", file=path)
+def _check_file(path: Path) -> None:
+    """``files.check_file`` without its size limit (Spark does not hold the rows in memory); a folder of Parquet files passes."""
+    if not (path.is_dir() and any(path.rglob("*.parquet"))):
+        files.check_file(path, None)
+
+
+def _refuse_not_utf8(frame: DataFrame, path: Path) -> None:
+    """A file with bytes that are not UTF-8, refused with the pandas engine's words, column and rows.
+
+    Spark reads such a byte as U+FFFD; only then is the file scanned (by
+    ``parse._utf8_error``) for the rows, and a U+FFFD that the file really
+    holds, as valid UTF-8, is no error.
+    """
+    from reportgen.data import parse
+
+    from pyspark.sql import functions as F
+
+    if frame.where(F.col(_NOT_UTF8)).limit(1).count():
+        error = parse._utf8_error(path)
+        if error.rows:
+            raise error
 
 
 def _is_parquet(path: Path) -> bool:
@@ -223,18 +245,26 @@ def _is_parquet(path: Path) -> bool:
 
 
 def _refuse_ragged(frame: DataFrame, path: Path, fields: int) -> None:
-    """A row whose field count is not the header's, named by row (Spark would pad or cut it silently)."""
+    """The first row with more fields than the header, named as the pandas engine names it (Spark would cut it).
+
+    A row with fewer fields is read with the rest missing, as pandas reads it.
+    """
+    import csv
+    import sys
+
     from pyspark.sql import functions as F
 
-    bad = frame.where(F.col(_CORRUPT).isNotNull())
-    rows = _rows(bad)
-    if rows:
-        raise InputError(
-            f"this row does not have the {fields} fields of the header",
-            file=path,
-            rows=rows,
-            hint="a value that holds a comma must be in double quotes; re-export the file",
-        )
+    from reportgen.data import parse
+
+    bad = frame.where(F.col(_CORRUPT).isNotNull()).select(ROW, _CORRUPT).orderBy(ROW)
+    limit = csv.field_size_limit(sys.maxsize)
+    try:
+        for row, record in bad.toLocalIterator():
+            saw = len(next(csv.reader([record]), []))  # one record: quoted line breaks stay inside it
+            if saw > fields:
+                raise parse._parser_error(path, f"Expected {fields} fields in line {row + 1}, saw {saw}")
+    finally:
+        csv.field_size_limit(limit)
 
 
 def _rows(frame: DataFrame) -> list[int]:
@@ -584,7 +614,12 @@ def read_table(path: Path | str, columns: Iterable[str], sha256: str | None, con
     path = Path(path)
     wanted = _in_schema_order((*columns, schema.VIDEO_ID), "asked to read")
     spark = session()
-    text, header = read_text(spark, path, wanted)
+    with files.reading(path):
+        before = getattr(sha256, "state", None) or (files.file_state(path) if path.is_file() else None)
+        text, header = read_text(spark, path, wanted)  # the rows are read (and kept) by the time it returns
+        digest = str(sha256 or _sha256(path))
+        if before is not None and files.file_state(path) != before:
+            raise InputError("the file changed while it was being read", file=path, hint="run again when it is complete")
     counts = text.agg(F.count("*").alias("_rows"), *[F.count(c).alias(c) for c in wanted]).first()
     rows = int(counts["_rows"])
     if not rows:
@@ -596,7 +631,7 @@ def read_table(path: Path | str, columns: Iterable[str], sha256: str | None, con
     return SparkTable(
         frame=frame,
         path=path,
-        sha256=str(sha256 or _sha256(path)),
+        sha256=digest,
         modified=dt.date.fromtimestamp(path.stat().st_mtime).isoformat(),
         header=tuple(header),
         rows_read=rows,
