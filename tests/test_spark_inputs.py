@@ -80,3 +80,15 @@ def test_a_file_appended_to_while_spark_reads_it_is_refused_as_pandas_refuses_it
         said[engine] = caught.value.message()
         monkeypatch.undo()
     assert said["spark"] == said["pandas"] == f"error: {data}: the file changed while it was being read (run again when it is complete)"
+
+
+def test_a_spark_validate_prints_nothing_of_the_jvm_on_stderr(tmp_path: Path) -> None:
+    data = write_csv(tmp_path / "data.csv", rows=ROWS, seed=0)
+    done = subprocess.run(
+        [sys.executable, "-m", "reportgen", "validate", "--data", str(data), "--engine", "spark"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0 and "engine: spark" in done.stdout
+    assert done.stderr == ""  # no "WARNING: Using incubator modules", no "Setting default log level"

@@ -46,6 +46,11 @@ _MID_BITS = 33  # monotonically_increasing_id puts the partition index above the
 PIP_HINT = "pip install 'reportgen[spark]'"
 
 _session: SparkSession | None = None
+_jvm: Any = None  # py4j's JavaGateway, launched by ``_gateway``
+
+#: What the JVM says on stderr at every start, with nothing for the user to do: Spark 4 runs with the incubating
+#: vector API, and Spark tells a shell (PySpark counts as one) its log level (``session`` sets it to ERROR after).
+_NOISE = (b"WARNING: Using incubator modules", b'Setting default log level to "', b"To adjust logging level use sc.setLogLevel(")
 
 # Spark's own log4j configuration prints INFO and WARN lines to the terminal; a build prints only its own lines.
 _LOG4J = """\
@@ -98,29 +103,56 @@ def session() -> SparkSession:
         log4j.write_text(_LOG4J)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)  # PySpark 4.x warns about pandas 3, which it reads fine for us
+        from pyspark import SparkConf, SparkContext
         from pyspark.sql import SparkSession
 
-        builder = (
-            SparkSession.builder.master(os.environ.get("REPORTGEN_SPARK_MASTER", "local[2]"))
-            .appName("reportgen")
-            .config("spark.driver.memory", "1g")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.sql.shuffle.partitions", "4")  # the default 200 is for clusters; small data pays per task
-            .config("spark.ui.showConsoleProgress", "false")
+        conf = (
+            SparkConf()
+            .setMaster(os.environ.get("REPORTGEN_SPARK_MASTER", "local[2]"))
+            .setAppName("reportgen")
+            .set("spark.driver.memory", "1g")
+            .set("spark.ui.enabled", "false")
+            .set("spark.sql.session.timeZone", "UTC")
+            .set("spark.sql.shuffle.partitions", "4")  # the default 200 is for clusters; small data pays per task
+            .set("spark.ui.showConsoleProgress", "false")
             # Arrow speeds pandas <-> Spark only when pyarrow is installed; without it Spark warns on every transfer.
-            .config("spark.sql.execution.arrow.pyspark.enabled", str(importlib.util.find_spec("pyarrow") is not None).lower())
+            .set("spark.sql.execution.arrow.pyspark.enabled", str(importlib.util.find_spec("pyarrow") is not None).lower())
             # The shared SQL (engines/sql.py) is plain SQL: "name" is an identifier, a backslash in a literal is
             # a backslash, and TRY_CAST (not CAST) is how a query asks for NULL where text spells no number.
-            .config("spark.sql.ansi.enabled", "true")
-            .config("spark.sql.ansi.doubleQuotedIdentifiers", "true")
-            .config("spark.sql.parser.escapedStringLiterals", "true")
-            .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{log4j}")
+            .set("spark.sql.ansi.enabled", "true")
+            .set("spark.sql.ansi.doubleQuotedIdentifiers", "true")
+            .set("spark.sql.parser.escapedStringLiterals", "true")
+            .set("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{log4j}")
         )
-        _session = builder.getOrCreate()
+        _session = SparkSession(SparkContext(conf=conf, gateway=_gateway(conf)))
     _session.sparkContext.setLogLevel("ERROR")
     atexit.register(stop)
     return _session
+
+
+def _gateway(conf: Any) -> Any:
+    """The JVM, started once a process (with ``conf``'s driver options) and its stderr passed on less the start-up
+    notices (``_NOISE``): PySpark's own start leaves the JVM's stderr on the terminal."""
+    import subprocess
+    import threading
+
+    global _jvm
+    if _jvm is None:
+        from pyspark.java_gateway import launch_gateway
+
+        _jvm = launch_gateway(conf, popen_kwargs={"stderr": subprocess.PIPE})
+        threading.Thread(target=_pass_on, args=(_jvm.proc.stderr,), name="spark-stderr", daemon=True).start()
+    return _jvm
+
+
+def _pass_on(stream: Any) -> None:
+    """Copy the JVM's stderr to ours, line by line, less its start-up notices."""
+    import sys
+
+    for line in iter(stream.readline, b""):
+        if not line.startswith(_NOISE):
+            sys.stderr.buffer.write(line)
+            sys.stderr.flush()
 
 
 def stop() -> None:
