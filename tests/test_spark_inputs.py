@@ -92,3 +92,17 @@ def test_a_spark_validate_prints_nothing_of_the_jvm_on_stderr(tmp_path: Path) ->
     )
     assert done.returncode == 0 and "engine: spark" in done.stdout
     assert done.stderr == ""  # no "WARNING: Using incubator modules", no "Setting default log level"
+
+
+def test_the_jvm_stderr_is_passed_on_less_its_notices(monkeypatch) -> None:
+    import io
+
+    said = io.TextIOWrapper(io.BytesIO(), write_through=True)
+    monkeypatch.setattr(sys, "stderr", said)
+    jvm = io.BytesIO(
+        b"WARNING: Using incubator modules: jdk.incubator.vector\n"
+        b"netlib-blas: JNI_OnLoad: dlopen(libblas.so.3) failed: libblas.so.3: cannot open shared object file\n"
+        b"spark: ERROR Executor: something real\n"
+    )
+    spark_engine._pass_on(jvm)
+    assert said.buffer.getvalue() == b"spark: ERROR Executor: something real\n"

@@ -48,9 +48,16 @@ PIP_HINT = "pip install 'reportgen[spark]'"
 _session: SparkSession | None = None
 _jvm: Any = None  # py4j's JavaGateway, launched by ``_gateway``
 
-#: What the JVM says on stderr at every start, with nothing for the user to do: Spark 4 runs with the incubating
-#: vector API, and Spark tells a shell (PySpark counts as one) its log level (``session`` sets it to ERROR after).
-_NOISE = (b"WARNING: Using incubator modules", b'Setting default log level to "', b"To adjust logging level use sc.setLogLevel(")
+#: What the JVM says on stderr with nothing for the user to do: Spark 4 runs with the incubating vector API; Spark
+#: tells a shell (PySpark counts as one) its log level (``session`` sets it to ERROR after); and the GLM's first fit
+#: finds no system BLAS/LAPACK, when Spark uses its own Java implementation (the same estimates).
+_NOISE = (
+    b"WARNING: Using incubator modules",
+    b'Setting default log level to "',
+    b"To adjust logging level use sc.setLogLevel(",
+    b"netlib-blas: JNI_OnLoad: dlopen(",
+    b"netlib-lapack: JNI_OnLoad: dlopen(",
+)
 
 # Spark's own log4j configuration prints INFO and WARN lines to the terminal; a build prints only its own lines.
 _LOG4J = """\
