@@ -67,7 +67,10 @@ def analyse(dataset: Dataset, config: Config, progress: Progress | None = None) 
         )
         assumptions = run_checks(context, config)
     with progress.stage("model", len(split.y_train)):
-        model = fit_inference(split, spec, X_train, config, fit)
+        # An engine that holds every row (Spark) fits the model table over all usable training rows; the
+        # influence check, the LR test and the rest of the study stay on the analysed rows (the sample).
+        table_fit, fitted_on = dataset.fit_all(split, spec, config) if dataset.fit_all else (fit, None)
+        model = fit_inference(split, spec, X_train, config, table_fit, fitted_on)
         classifier = fit_classifier(split, spec, config)
         cv_f1 = None
         if m.operating_point == "cv":  # chosen on the training rows only; the test rows are read after

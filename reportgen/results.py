@@ -24,6 +24,18 @@ class Sample:
 
 
 @dataclass(frozen=True)
+class FitRows:
+    """The rows of the inference fit when an engine fitted it over every usable training row, not over the sample."""
+
+    engine: str  # what fitted it ("spark": Spark's binomial GLM)
+    rows: int  # training rows the fit used
+    positives: int  # of them, rows of the positive class
+    sampled: int  # of them, the training rows of the study's sample (the split's training part)
+    seed: int  # of the hash that assigns the rows outside the sample to training or test
+    test_size: float  # the share of the rows outside the sample that the hash keeps out of the fit
+
+
+@dataclass(frozen=True)
 class DataSummary:
     """What was read, what was kept, and why rows were dropped."""
 
@@ -179,6 +191,8 @@ class ModelFit:
     llr_p_value: float
     warnings: tuple[str, ...] = ()
     log1p_columns: tuple[str, ...] = ()  # predictors modelled as log(1 + count) ([model] log1p_counts)
+    #: Set when the terms come from a fit over every usable training row (the Spark engine); results.json omits it otherwise.
+    fitted_on: FitRows | None = None
 
     def ranked_effects(self) -> tuple[Term, ...]:
         """Non-intercept terms, strongest comparable effect first (|log OR|)."""
@@ -246,6 +260,8 @@ class AnalysisResults:
     def to_json(self) -> dict[str, Any]:
         """The ``results.json`` document (SPEC.md, schema_version 1)."""
         model = dataclasses.asdict(self.model)
+        if model.get("fitted_on") is None:
+            model.pop("fitted_on", None)  # a fit on the analysed rows: results.json as before
         evaluation = dataclasses.asdict(self.evaluation)
         return {
             "schema_version": 1,

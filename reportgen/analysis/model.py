@@ -14,7 +14,7 @@ from reportgen.analysis.logit import LogitFit, fit_logit
 from reportgen.analysis.split import Split
 from reportgen.config import Config
 from reportgen.errors import InputError
-from reportgen.results import ModelFit, Term
+from reportgen.results import FitRows, ModelFit, Term
 
 if TYPE_CHECKING:
     import numpy as np
@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 Z_95 = 1.959963984540054
 
 
-def fit_inference(split: Split, spec: DesignSpec, X_train: np.ndarray, config: Config, fit: LogitFit | None = None) -> ModelFit:
+def fit_inference(
+    split: Split, spec: DesignSpec, X_train: np.ndarray, config: Config, fit: LogitFit | None = None, fitted_on: FitRows | None = None
+) -> ModelFit:
     """Fit the Logit on standardised columns and report every term per unit and per SD.
 
     Parameters
@@ -35,7 +37,10 @@ def fit_inference(split: Split, spec: DesignSpec, X_train: np.ndarray, config: C
         ``spec.matrix(split.train)``, built once by the caller.
     config : Config
     fit : LogitFit, optional
-        ``fit_logit(split.y_train, X_train, spec.column_names())`` when the caller has it already.
+        ``fit_logit(split.y_train, X_train, spec.column_names())`` when the caller has it already, or an
+        engine's fit of the same design over every usable training row (then ``fitted_on`` says which rows).
+    fitted_on : FitRows, optional
+        The rows of such an engine's fit; ``n_train`` and the shares stay those of the split.
 
     Returns
     -------
@@ -66,6 +71,7 @@ def fit_inference(split: Split, spec: DesignSpec, X_train: np.ndarray, config: C
         llr_p_value=float(fit.result.llr_pvalue),
         warnings=fit.warnings + tuple(f"'{c}' has one value only in the training rows and was left out" for c in spec.constant),
         log1p_columns=tuple(c for c in spec.continuous if c in LOG1P_COLUMNS) if m.log1p_counts else (),
+        fitted_on=fitted_on,
     )
 
 

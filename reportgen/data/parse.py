@@ -76,6 +76,57 @@ def read_rows(path: Path, header: list[str], columns: tuple[str, ...]) -> pd.Dat
     return frame[list(columns)]
 
 
+def is_parquet(path: Path) -> bool:
+    """A Parquet file: by its name or its first bytes (``PAR1``)."""
+    if path.suffix.lower() == ".parquet":
+        return True
+    with path.open("rb") as fh:
+        return fh.read(4) == b"PAR1"
+
+
+def read_parquet(path: Path, columns: tuple[str, ...]) -> tuple[list[str], pd.DataFrame]:
+    """The column names and every row of ``columns`` of a Parquet file, each value as text, as ``read_rows`` gives a CSV's.
+
+    A value becomes the text a CSV export would hold (a null or NaN as missing, and
+    so is text that pandas' CSV reader takes for missing, such as ``#N/A``), so
+    that ``values.typed`` checks it in the same words as the CSV's.
+
+    Raises
+    ------
+    InputError
+        pyarrow is not installed, the file is not readable as Parquet, a column
+        is absent or named twice, or it holds no row.
+    """
+    import pandas as pd
+
+    from reportgen.engines.sql import NA_TEXT
+
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise InputError(
+            "reading Parquet needs pyarrow, which is not installed", file=path, hint="pip install 'reportgen[parquet]', or export the data as CSV"
+        ) from None
+    try:
+        source = pq.ParquetFile(path)
+        header = list(source.schema_arrow.names)
+        check_columns(path, header, columns)
+        table = source.read(columns=list(columns))
+    except (pa.ArrowException, ValueError) as exc:
+        raise InputError(f"the file is not a readable Parquet file: {str(exc).splitlines()[0]}", file=path) from None
+    frame = pd.DataFrame({c: _as_text(table.column(c).to_pandas(), NA_TEXT) for c in columns})
+    if frame.empty:
+        raise InputError("the file has a header but no data rows", file=path)
+    return header, frame
+
+
+def _as_text(values: pd.Series, missing: tuple[str, ...]) -> pd.Series:
+    """A column as text (pandas' string dtype), missing markers as missing."""
+    text = values.astype("string")
+    return text.mask(text.isin(missing))
+
+
 def check_columns(path: Path, header: list[str], columns: tuple[str, ...]) -> None:
     """Refuse a header that lacks a column read or names one twice (every engine's first check)."""
     absent = [c for c in columns if c not in header]

@@ -13,10 +13,10 @@ does not read, and adding a study to a build changes no other study's numbers.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reportgen import schema
 from reportgen.config import Config
@@ -37,6 +37,9 @@ class Dataset:
     frame: pd.DataFrame
     summary: DataSummary
     path: Path | None = None  # the file as the user named it, for error messages
+    #: An engine's fit of the inference model over every usable training row, not only the frame's
+    #: (the Spark engine sets it): ``fit_all(split, spec, config) -> (LogitFit, FitRows)``.
+    fit_all: Callable[..., Any] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, eq=False)
@@ -161,8 +164,11 @@ def read_table(path: Path | str, columns: Iterable[str], sha256: str | None = No
     with files.reading(path):
         files.check_file(path)
         before = getattr(sha256, "state", None) or files.file_state(path)
-        header = parse.read_header(path)
-        raw = parse.read_rows(path, header, wanted)  # looked up on the module: tests count the readings
+        if parse.is_parquet(path):
+            header, raw = parse.read_parquet(path, wanted)
+        else:
+            header = parse.read_header(path)
+            raw = parse.read_rows(path, header, wanted)  # looked up on the module: tests count the readings
         digest = str(sha256 or files.sha256_of(path))
         if files.file_state(path) != before:
             raise InputError("the file changed while it was being read", file=path, hint="run again when it is complete")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
+import functools
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,11 +26,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportgen import schema
-from reportgen.data import parse, summary, values
+from reportgen.data import files, parse, summary, values
 from reportgen.data.table import Dataset, _in_schema_order
 from reportgen.engines import sql
 from reportgen.errors import InputError
-from reportgen.results import DataSummary, Sample
+from reportgen.results import DataSummary, FitRows, Sample
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,11 +40,24 @@ if TYPE_CHECKING:
 
 ROW = "_row"  # 1-based data row number in file order, as ``values.row_numbers`` counts
 _CORRUPT = "_corrupt_record"
+_NOT_UTF8 = "_not_utf8"  # a field held a byte that is not UTF-8
 _MID_BITS = 33  # monotonically_increasing_id puts the partition index above the low 33 bits
 
 PIP_HINT = "pip install 'reportgen[spark]'"
 
 _session: SparkSession | None = None
+_jvm: Any = None  # py4j's JavaGateway, launched by ``_gateway``
+
+#: What the JVM says on stderr with nothing for the user to do: Spark 4 runs with the incubating vector API; Spark
+#: tells a shell (PySpark counts as one) its log level (``session`` sets it to ERROR after); and the GLM's first fit
+#: finds no system BLAS/LAPACK, when Spark uses its own Java implementation (the same estimates).
+_NOISE = (
+    b"WARNING: Using incubator modules",
+    b'Setting default log level to "',
+    b"To adjust logging level use sc.setLogLevel(",
+    b"netlib-blas: JNI_OnLoad: dlopen(",
+    b"netlib-lapack: JNI_OnLoad: dlopen(",
+)
 
 # Spark's own log4j configuration prints INFO and WARN lines to the terminal; a build prints only its own lines.
 _LOG4J = """\
@@ -96,29 +110,56 @@ def session() -> SparkSession:
         log4j.write_text(_LOG4J)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)  # PySpark 4.x warns about pandas 3, which it reads fine for us
+        from pyspark import SparkConf, SparkContext
         from pyspark.sql import SparkSession
 
-        builder = (
-            SparkSession.builder.master(os.environ.get("REPORTGEN_SPARK_MASTER", "local[2]"))
-            .appName("reportgen")
-            .config("spark.driver.memory", "1g")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.sql.shuffle.partitions", "4")  # the default 200 is for clusters; small data pays per task
-            .config("spark.ui.showConsoleProgress", "false")
+        conf = (
+            SparkConf()
+            .setMaster(os.environ.get("REPORTGEN_SPARK_MASTER", "local[2]"))
+            .setAppName("reportgen")
+            .set("spark.driver.memory", "1g")
+            .set("spark.ui.enabled", "false")
+            .set("spark.sql.session.timeZone", "UTC")
+            .set("spark.sql.shuffle.partitions", "4")  # the default 200 is for clusters; small data pays per task
+            .set("spark.ui.showConsoleProgress", "false")
             # Arrow speeds pandas <-> Spark only when pyarrow is installed; without it Spark warns on every transfer.
-            .config("spark.sql.execution.arrow.pyspark.enabled", str(importlib.util.find_spec("pyarrow") is not None).lower())
+            .set("spark.sql.execution.arrow.pyspark.enabled", str(importlib.util.find_spec("pyarrow") is not None).lower())
             # The shared SQL (engines/sql.py) is plain SQL: "name" is an identifier, a backslash in a literal is
             # a backslash, and TRY_CAST (not CAST) is how a query asks for NULL where text spells no number.
-            .config("spark.sql.ansi.enabled", "true")
-            .config("spark.sql.ansi.doubleQuotedIdentifiers", "true")
-            .config("spark.sql.parser.escapedStringLiterals", "true")
-            .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{log4j}")
+            .set("spark.sql.ansi.enabled", "true")
+            .set("spark.sql.ansi.doubleQuotedIdentifiers", "true")
+            .set("spark.sql.parser.escapedStringLiterals", "true")
+            .set("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{log4j}")
         )
-        _session = builder.getOrCreate()
+        _session = SparkSession(SparkContext(conf=conf, gateway=_gateway(conf)))
     _session.sparkContext.setLogLevel("ERROR")
     atexit.register(stop)
     return _session
+
+
+def _gateway(conf: Any) -> Any:
+    """The JVM, started once a process (with ``conf``'s driver options) and its stderr passed on less the start-up
+    notices (``_NOISE``): PySpark's own start leaves the JVM's stderr on the terminal."""
+    import subprocess
+    import threading
+
+    global _jvm
+    if _jvm is None:
+        from pyspark.java_gateway import launch_gateway
+
+        _jvm = launch_gateway(conf, popen_kwargs={"stderr": subprocess.PIPE})
+        threading.Thread(target=_pass_on, args=(_jvm.proc.stderr,), name="spark-stderr", daemon=True).start()
+    return _jvm
+
+
+def _pass_on(stream: Any) -> None:
+    """Copy the JVM's stderr to ours, line by line, less its start-up notices."""
+    import sys
+
+    for line in iter(stream.readline, b""):
+        if not line.startswith(_NOISE):
+            sys.stderr.buffer.write(line)
+            sys.stderr.flush()
 
 
 def stop() -> None:
@@ -148,7 +189,7 @@ def read_text(spark: SparkSession, path: Path, columns: tuple[str, ...]) -> tupl
     from pyspark.sql import functions as F
     from pyspark.sql.types import StringType, StructField, StructType
 
-    _check_exists(path)
+    _check_file(path)
     if _is_parquet(path):
         frame = spark.read.parquet(str(path))
         header = list(frame.columns)
@@ -170,12 +211,18 @@ def read_text(spark: SparkSession, path: Path, columns: tuple[str, ...]) -> tupl
             nullValue=None,
             emptyValue="",
         )
-        raw = frame.select(*[F.col(f"_c{header.index(c)}").alias(c) for c in columns], F.col(_CORRUPT))
-    raw = raw.select(*[F.when(F.col(c).isin(list(sql.NA_TEXT)), None).otherwise(F.col(c)).alias(c) for c in raw.columns])
+        # Spark decodes a byte that is not UTF-8 as U+FFFD; pandas refuses the file. Flag it in any field, read or not.
+        replaced = functools.reduce(lambda a, b: a | b, [F.coalesce(F.col(c).contains("\ufffd"), F.lit(False)) for c in frame.columns])
+        raw = frame.select(*[F.col(f"_c{header.index(c)}").alias(c) for c in columns], F.col(_CORRUPT), replaced.alias(_NOT_UTF8))
+    raw = raw.select(
+        *[F.when(F.col(c).isin(list(sql.NA_TEXT)), None).otherwise(F.col(c)).alias(c) for c in columns],
+        *[c for c in raw.columns if c not in columns],
+    )
     numbered = _numbered(spark, raw).persist()
-    if _CORRUPT in numbered.columns:
+    if _NOT_UTF8 in numbered.columns:
+        _refuse_not_utf8(numbered, path)
         _refuse_ragged(numbered, path, len(header))
-        numbered = numbered.drop(_CORRUPT)
+        numbered = numbered.drop(_CORRUPT, _NOT_UTF8)
     return numbered, header
 
 
@@ -205,12 +252,27 @@ def _numbered(spark: SparkSession, frame: DataFrame) -> DataFrame:
     )
 
 
-def _check_exists(path: Path) -> None:
-    """The checks of ``files.check_file`` that hold for any engine (Spark has no 1 GiB limit: it does not hold rows in memory)."""
-    if not path.exists():
-        raise InputError("file not found", file=path, hint="check the path passed to --data")
-    if path.is_file() and path.stat().st_size == 0:
-        raise InputError("the file is empty", file=path)
+def _check_file(path: Path) -> None:
+    """``files.check_file`` without its size limit (Spark does not hold the rows in memory); a folder of Parquet files passes."""
+    if not (path.is_dir() and any(path.rglob("*.parquet"))):
+        files.check_file(path, None)
+
+
+def _refuse_not_utf8(frame: DataFrame, path: Path) -> None:
+    """A file with bytes that are not UTF-8, refused with the pandas engine's words, column and rows.
+
+    Spark reads such a byte as U+FFFD; only then is the file scanned (by
+    ``parse._utf8_error``) for the rows, and a U+FFFD that the file really
+    holds, as valid UTF-8, is no error.
+    """
+    from reportgen.data import parse
+
+    from pyspark.sql import functions as F
+
+    if frame.where(F.col(_NOT_UTF8)).limit(1).count():
+        error = parse._utf8_error(path)
+        if error.rows:
+            raise error
 
 
 def _is_parquet(path: Path) -> bool:
@@ -222,18 +284,26 @@ def _is_parquet(path: Path) -> bool:
 
 
 def _refuse_ragged(frame: DataFrame, path: Path, fields: int) -> None:
-    """A row whose field count is not the header's, named by row (Spark would pad or cut it silently)."""
+    """The first row with more fields than the header, named as the pandas engine names it (Spark would cut it).
+
+    A row with fewer fields is read with the rest missing, as pandas reads it.
+    """
+    import csv
+    import sys
+
     from pyspark.sql import functions as F
 
-    bad = frame.where(F.col(_CORRUPT).isNotNull())
-    rows = _rows(bad)
-    if rows:
-        raise InputError(
-            f"this row does not have the {fields} fields of the header",
-            file=path,
-            rows=rows,
-            hint="a value that holds a comma must be in double quotes; re-export the file",
-        )
+    from reportgen.data import parse
+
+    bad = frame.where(F.col(_CORRUPT).isNotNull()).select(ROW, _CORRUPT).orderBy(ROW)
+    limit = csv.field_size_limit(sys.maxsize)
+    try:
+        for row, record in bad.toLocalIterator():
+            saw = len(next(csv.reader([record]), []))  # one record: quoted line breaks stay inside it
+            if saw > fields:
+                raise parse._parser_error(path, f"Expected {fields} fields in line {row + 1}, saw {saw}")
+    finally:
+        csv.field_size_limit(limit)
 
 
 def _rows(frame: DataFrame) -> list[int]:
@@ -469,7 +539,9 @@ class SparkTable:
             target_counts = {label: found.get(label, 0) for label in schema.CATEGORIES[target]}
         strata = target or (self.strata if self.strata in wanted else None)
         chosen, sample = self._sample(kept, used, strata)
-        frame = self._to_pandas(chosen, wanted)
+        frame, row_numbers = self._to_pandas(chosen, wanted)
+        typed_kept = kept.drop(*[c for c in kept.columns if c.startswith("_raw_")])
+        fit_all = functools.partial(fit_training_rows, typed_kept, chosen.select(ROW), row_numbers)
         kept.unpersist()
         flags.unpersist()
         data = DataSummary(
@@ -491,7 +563,7 @@ class SparkTable:
             ),
             sample=sample,
         )
-        return Dataset(frame=frame, summary=data, path=self.path)
+        return Dataset(frame=frame, summary=data, path=self.path, fit_all=fit_all)
 
     def _view(self) -> str:
         """The typed rows as a temporary view for the shared SQL (its name is this table's)."""
@@ -530,15 +602,19 @@ class SparkTable:
             chosen = kept.orderBy(draw, ROW).limit(self.sample_rows)
         return chosen, Sample(rows=self.sample_rows, rows_usable=usable, seed=self.seed, stratified_by=strata)
 
-    def _to_pandas(self, chosen: DataFrame, wanted: tuple[str, ...]) -> pd.DataFrame:
-        """The chosen rows in file order, typed by ``values.typed`` from the text as read: the pandas engine's frame."""
+    def _to_pandas(self, chosen: DataFrame, wanted: tuple[str, ...]) -> tuple[pd.DataFrame, list[int]]:
+        """The chosen rows in file order, typed by ``values.typed`` from the text as read: the pandas engine's frame.
+
+        With it, the row number of each of its rows (its index is 0, 1, ... as the pandas engine's): what tells
+        ``fit_training_rows`` which rows of the file a split of the frame put in test.
+        """
         import pandas as pd
 
         read = _in_schema_order((*wanted, schema.VIDEO_ID), "")
-        rows = chosen.orderBy(ROW).select(*[f"_raw_{c}" for c in read]).collect()
-        raw = pd.DataFrame([tuple(r) for r in rows], columns=list(read), dtype="string")
+        rows = chosen.orderBy(ROW).select(ROW, *[f"_raw_{c}" for c in read]).collect()
+        raw = pd.DataFrame([tuple(r)[1:] for r in rows], columns=list(read), dtype="string")
         frame, _ = values.typed(raw, self.path)  # the notes come from every row, in read_table
-        return frame[list(wanted)]
+        return frame[list(wanted)], [int(r[0]) for r in rows]
 
 
 def _quotas(sizes: dict[Any, int], total: int) -> dict[Any, int]:
@@ -577,7 +653,12 @@ def read_table(path: Path | str, columns: Iterable[str], sha256: str | None, con
     path = Path(path)
     wanted = _in_schema_order((*columns, schema.VIDEO_ID), "asked to read")
     spark = session()
-    text, header = read_text(spark, path, wanted)
+    with files.reading(path):
+        before = getattr(sha256, "state", None) or (files.file_state(path) if path.is_file() else None)
+        text, header = read_text(spark, path, wanted)  # the rows are read (and kept) by the time it returns
+        digest = str(sha256 or _sha256(path))
+        if before is not None and files.file_state(path) != before:
+            raise InputError("the file changed while it was being read", file=path, hint="run again when it is complete")
     counts = text.agg(F.count("*").alias("_rows"), *[F.count(c).alias(c) for c in wanted]).first()
     rows = int(counts["_rows"])
     if not rows:
@@ -589,7 +670,7 @@ def read_table(path: Path | str, columns: Iterable[str], sha256: str | None, con
     return SparkTable(
         frame=frame,
         path=path,
-        sha256=str(sha256 or _sha256(path)),
+        sha256=digest,
         modified=dt.date.fromtimestamp(path.stat().st_mtime).isoformat(),
         header=tuple(header),
         rows_read=rows,
@@ -754,3 +835,77 @@ def _inverse_information(rows: DataFrame, columns: list[str], params: Any) -> An
     for (i, j), v in zip(pairs, sums):
         info[i, j] = info[j, i] = float(v)
     return np.linalg.inv(info)
+
+
+def fit_training_rows(
+    usable: DataFrame, sampled: DataFrame, row_numbers: list[int], split: Any, spec: Any, config: Config
+) -> tuple[Any, FitRows]:
+    """The inference fit (``analysis.model.fit_inference``'s) by Spark's GLM over every usable training row.
+
+    The training rows are the split's training rows of the study's sample and,
+    of the usable rows outside the sample, those a seeded hash of the row
+    number assigns to training: a row goes to test when the hash, as a
+    fraction, falls below ``model.test_size``, so each row outside the sample
+    is a training row with probability 1 - test_size, independently of how
+    Spark partitions the data. The sample's test rows are never fitted: the
+    rows the study evaluates the model on stay unseen. When every usable row is
+    in the sample, the fit uses exactly the split's training rows.
+
+    Parameters
+    ----------
+    usable : DataFrame
+        Every usable row of the study (``_row`` and the typed columns).
+    sampled : DataFrame
+        ``_row`` of the rows in the study's frame (all of ``usable`` when nothing was sampled).
+    row_numbers : list of int
+        The row number of each row of the frame, in its order.
+    split : analysis.split.Split
+        The split of the frame (its index is the frame's: 0, 1, ...).
+    spec : analysis.design.DesignSpec
+        The design of the analysed training rows: the same columns, scaling and reference levels.
+    config : Config
+        ``[model]``: target, positive class, ``log1p_counts``, seed and test share.
+
+    Returns
+    -------
+    fit : analysis.logit.LogitFit
+        As ``fit_binomial_glm`` gives it.
+    rows : FitRows
+        How many rows the fit used, and how they were chosen.
+    """
+    from pyspark.sql import functions as F
+
+    from reportgen.analysis.design import LOG1P_COLUMNS
+
+    m = config.model
+    spark = session()
+    held_out = spark.createDataFrame([(row_numbers[int(i)],) for i in split.test.index], f"{ROW} long")
+    in_sample = sampled.withColumn("_in_sample", F.lit(True))
+    draw = (F.xxhash64(F.lit(m.seed), F.lit("split"), F.col(ROW)) % 1_000_000 + 1_000_000) % 1_000_000 / 1_000_000
+    rows = (
+        usable.join(F.broadcast(held_out), ROW, "left_anti")
+        .join(in_sample, ROW, "left")
+        .where(F.col("_in_sample").isNotNull() | (draw >= F.lit(float(m.test_size))))
+    )
+    design = [(F.col(m.target) == F.lit(m.positive_class)).cast("double").alias("_y")]
+    for c in spec.continuous:
+        value = F.log1p(F.col(c).cast("double")) if m.log1p_counts and c in LOG1P_COLUMNS else F.col(c).cast("double")
+        design.append(((value - F.lit(spec.means[c])) / F.lit(spec.sds[c])).alias(c))
+    for c in spec.categorical:
+        design += [(F.col(c) == F.lit(level)).cast("double").alias(f"{c}[{level}]") for level in spec.levels[c]]
+    names = spec.column_names()[1:]
+    frame = rows.select(*design, F.col("_in_sample")).persist()
+    try:
+        counts = frame.agg(F.count("*"), F.sum("_y"), F.count_if(F.col("_in_sample").isNotNull())).first()
+        fit = fit_binomial_glm(frame.drop("_in_sample"), "_y", names)
+    finally:
+        frame.unpersist()
+    used = FitRows(
+        engine="spark",
+        rows=int(counts[0]),
+        positives=int(counts[1] or 0),
+        sampled=int(counts[2]),
+        seed=m.seed,
+        test_size=float(m.test_size),
+    )
+    return fit, used

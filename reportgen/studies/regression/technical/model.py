@@ -7,7 +7,7 @@ import math
 from reportgen.core.document import Block, BulletList, Fact, Facts, FigureBlock, Group, Paragraph, Section, Table
 from reportgen.formatters import fmt_ci, fmt_int, fmt_num, fmt_or, fmt_p, fmt_pct, fmt_rate, plain_name, term_label
 from reportgen.narrative.wording import STATUS_LABELS, discrimination_word
-from reportgen.results import AnalysisResults, FigureInfo
+from reportgen.results import AnalysisResults, FigureInfo, FitRows
 from reportgen.studies.regression.technical._common import check_value, labels
 
 
@@ -123,7 +123,8 @@ def model(r: AnalysisResults, figures: dict[str, FigureInfo]) -> Section:
     }.get(m.balancing, m.balancing)
     intro = (
         f"Logistic regression of {plain_name(m.target)} = {pos} on {len(m.features)} predictors, fitted by maximum likelihood "
-        f"on {fmt_int(m.n_train)} training rows without weights, so standard errors and p-values are valid; {balancing}. "
+        + (_fitted_on(m.fitted_on) if m.fitted_on else f"on {fmt_int(m.n_train)} training rows")
+        + f" without weights, so standard errors and p-values are valid; {balancing}. "
         + (
             f"Counts entered as log(1 + count) ([model] log1p_counts = true): {', '.join(plain_name(c) for c in m.log1p_columns)}; "
             "their odds ratios are per unit and per SD of log(1 + count)."
@@ -336,6 +337,20 @@ def _value_blocks(r: AnalysisResults) -> list[Block]:
 def _iv(v, metric: str):
     """The interval of ``metric`` or None."""
     return v.interval(metric)
+
+
+def _fitted_on(rows: FitRows) -> str:
+    """Which rows an engine's fit over every usable training row used (the Spark engine), in words."""
+    outside = rows.rows - rows.sampled
+    detail = (
+        f"the {fmt_int(rows.sampled)} training rows of the analysed rows and {fmt_int(outside)} usable rows outside them, "
+        f"each assigned to training with probability {fmt_num(1 - rows.test_size, 2)} by a hash of its row number "
+        f"(seed {rows.seed}); the analysed test rows are never fitted, the scaling and reference levels are those of the "
+        "analysed training rows, and the influence check and the rest of this report use the analysed rows"
+        if outside
+        else "here every usable row was analysed, so these are the split's training rows"
+    )
+    return f"by Spark's binomial GLM on {fmt_int(rows.rows)} training rows (every usable row the split calls training: {detail})"
 
 
 def _sampled(used: int, total: int) -> str:
