@@ -22,7 +22,7 @@ from reportgen import schema
 from reportgen.config import Config
 from reportgen.data import files, parse, summary, values
 from reportgen.errors import InputError
-from reportgen.results import DataSummary
+from reportgen.results import DataSummary, Sample
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,8 +42,81 @@ class Dataset:
     fit_all: Callable[..., Any] | None = field(default=None, compare=False, repr=False)
 
 
+class StudyRows:
+    """What every engine's table does the same way (``Table``, and the DuckDB and Spark tables).
+
+    A subclass has ``path``, ``sha256``, ``modified``, ``header``, ``notes``
+    and ``rows_read``, and implements ``dataset_for``.
+    """
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What was read past or normalised in the file, whatever a study reads."""
+        return (*summary.ignored_columns(self.header), *self.notes.values())
+
+    def for_columns(self, columns: Iterable[str], target: str | None = None) -> Dataset:
+        """The rows a study reading ``columns`` can use, with its summary.
+
+        Parameters
+        ----------
+        columns : iterable of str
+            The study's columns (``study.columns(config)``); all must have been read.
+        target : str, optional
+            A column among ``columns`` whose label counts go in ``summary.target_counts``.
+
+        Returns
+        -------
+        Dataset
+            ``frame`` holds ``columns`` in schema order; rows missing a value in
+            one of them (the transcription excepted), exact repeats and repeated
+            ids are dropped and counted by reason. An out-of-core engine's frame
+            may be a seeded sample of them (``summary.sample``); the summary
+            always counts every row.
+
+        Raises
+        ------
+        InputError
+            A column is not in the schema, or no row is left.
+        ValueError
+            A column or the target was not read into this table.
+        """
+        return self.dataset_for(columns, target, "the study", "")
+
+    def study_summary(
+        self,
+        wanted: Sequence[str],
+        dropped: dict[str, int],
+        *,
+        rows_used: int,
+        target_counts: dict[str, int],
+        duplicate_rows: int,
+        duplicate_ids: int,
+        sample: Sample | None = None,
+    ) -> DataSummary:
+        """The ``DataSummary`` of a study reading ``wanted``: counts from the engine, words shared by all of them."""
+        return DataSummary(
+            source=self.path.name,
+            sha256=self.sha256,
+            rows_read=self.rows_read,
+            rows_used=int(rows_used),
+            rows_dropped=sum(dropped.values()),
+            dropped_reasons=dropped,
+            target_counts=target_counts,
+            missing_by_column={c: self.missing_by_column[c] for c in wanted},
+            duplicate_rows=int(duplicate_rows),
+            duplicate_ids=int(duplicate_ids),
+            modified=self.modified,
+            warnings=(
+                *summary.ignored_columns(self.header),
+                *(note for column, note in self.notes.items() if column in wanted),
+                *summary.drop_warnings(dropped),
+            ),
+            sample=sample,
+        )
+
+
 @dataclass(frozen=True, eq=False)
-class Table:
+class Table(StudyRows):
     """Every row of the file, typed, in the columns read: what the studies of a build share."""
 
     frame: pd.DataFrame  # all rows, in file order; the columns read, in schema order
@@ -74,37 +147,6 @@ class Table:
         """Rows whose ``video_id`` appeared in an earlier row."""
         return int(self.frame[schema.VIDEO_ID].duplicated().sum())
 
-    @property
-    def warnings(self) -> tuple[str, ...]:
-        """What was read past or normalised in the file, whatever a study reads."""
-        return (*summary.ignored_columns(self.header), *self.notes.values())
-
-    def for_columns(self, columns: Iterable[str], target: str | None = None) -> Dataset:
-        """The rows a study reading ``columns`` can use, with its summary.
-
-        Parameters
-        ----------
-        columns : iterable of str
-            The study's columns (``study.columns(config)``); all must have been read.
-        target : str, optional
-            A column among ``columns`` whose label counts go in ``summary.target_counts``.
-
-        Returns
-        -------
-        Dataset
-            ``frame`` holds ``columns`` in schema order; rows missing a value in
-            one of them (the transcription excepted), exact repeats and repeated
-            ids are dropped and counted by reason.
-
-        Raises
-        ------
-        InputError
-            A column is not in the schema, or no row is left.
-        ValueError
-            A column or the target was not read into this table.
-        """
-        return self.dataset_for(columns, target, "the study", "")
-
     def dataset_for(self, columns: Iterable[str], target: str | None, needed_by: str, remedy: str) -> Dataset:
         """``for_columns`` with the words of the refusal when no row is left (``needed_by``: who needs the columns)."""
         wanted = _in_schema_order(columns, "a study reads")
@@ -118,24 +160,14 @@ class Table:
         if kept.empty:
             raise summary.nothing_usable(self.path, missing, self.rows_read, needed_by, remedy)
         frame = kept if key == wanted else kept[list(wanted)]
-        data = DataSummary(
-            source=self.path.name,
-            sha256=self.sha256,
-            rows_read=self.rows_read,
+        data = self.study_summary(
+            wanted,
+            dropped,
             rows_used=len(frame),
-            rows_dropped=sum(dropped.values()),
-            dropped_reasons=dropped,
             target_counts=summary.counts(frame[target]) if target else {},
-            missing_by_column=missing,
             # Of the typed values, not the text: "007" and "7" are one id, as in the rows dropped.
             duplicate_rows=int(rows.duplicated().sum()),
             duplicate_ids=self.duplicate_ids,
-            modified=self.modified,
-            warnings=(
-                *summary.ignored_columns(self.header),
-                *(note for column, note in self.notes.items() if column in wanted),
-                *summary.drop_warnings(dropped),
-            ),
         )
         return Dataset(frame=frame, summary=data, path=self.path)
 

@@ -27,10 +27,10 @@ from typing import TYPE_CHECKING, Any
 
 from reportgen import schema
 from reportgen.data import files, parse, summary, values
-from reportgen.data.table import Dataset, _in_schema_order
+from reportgen.data.table import Dataset, StudyRows, _in_schema_order
 from reportgen.engines import sql
 from reportgen.errors import InputError
-from reportgen.results import DataSummary, Sample
+from reportgen.results import Sample
 
 if TYPE_CHECKING:
     import duckdb
@@ -85,7 +85,7 @@ def read_table(path: Path | str, columns: Iterable[str], sha256: str | None, con
 
 
 @dataclass(frozen=True, eq=False)
-class DuckTable:
+class DuckTable(StudyRows):
     """Every row of the file in a DuckDB table, typed: what the studies of a build share (``engines.TableLike``)."""
 
     con: Any  # duckdb.DuckDBPyConnection
@@ -121,18 +121,9 @@ class DuckTable:
         """Rows whose ``video_id`` appeared in an earlier row (a missing id after a missing id too, as pandas counts)."""
         return self._repeats(self.read)[1]
 
-    @property
-    def warnings(self) -> tuple[str, ...]:
-        """What was read past or normalised in the file, whatever a study reads."""
-        return (*summary.ignored_columns(self.header), *self.notes.values())
-
     def sampling_on(self, column: str) -> DuckTable:
         """This table, its samples stratified on ``column`` when a study gives no target."""
         return dataclasses.replace(self, strata=column if column in self.read else None)
-
-    def for_columns(self, columns: Iterable[str], target: str | None = None) -> Dataset:
-        """The rows a study reading ``columns`` can use, as ``reportgen.data.Table.for_columns``; maybe a sample of them."""
-        return self.dataset_for(columns, target, "the study", "")
 
     def dataset_for(self, columns: Iterable[str], target: str | None, needed_by: str, remedy: str) -> Dataset:
         """``for_columns`` with the words of the refusal when no row is left."""
@@ -160,23 +151,13 @@ class DuckTable:
         strata = target or (self.strata if self.strata in wanted else None)
         sample = self._sample(used, strata, kept)
         frame = self._frame(wanted, sample is not None, kept)
-        data = DataSummary(
-            source=self.path.name,
-            sha256=self.sha256,
-            rows_read=self.rows_read,
-            rows_used=int(used),
-            rows_dropped=sum(dropped.values()),
-            dropped_reasons=dropped,
+        data = self.study_summary(
+            wanted,
+            dropped,
+            rows_used=used,
             target_counts=self._label_counts(target, kept) if target else {},
-            missing_by_column=missing,
-            duplicate_rows=int(repeats),
-            duplicate_ids=int(repeat_ids),
-            modified=self.modified,
-            warnings=(
-                *summary.ignored_columns(self.header),
-                *(note for column, note in self.notes.items() if column in wanted),
-                *summary.drop_warnings(dropped),
-            ),
+            duplicate_rows=repeats,
+            duplicate_ids=repeat_ids,
             sample=sample,
         )
         return Dataset(frame=frame, summary=data, path=self.path)
@@ -428,7 +409,6 @@ def _refuse_bad_values(con: duckdb.DuckDBPyConnection, path: Path, wanted: tuple
         checks += [(column, *p) for p in sql.count_problems(column, schema.COUNT_LIMITS.get(column))]
     id_checks = [(schema.VIDEO_ID, *p) for p in sql.count_problems(schema.VIDEO_ID, None)]
     not_digits = (schema.VIDEO_ID, "an id not written in digits", sql.id_not_digits(sql.DUCKDB), "")
-    everything = [*checks, not_digits, *id_checks]
     # The scan converts each value to its number once (the conditions of the ``checks`` read ``_n<i>``), not
     # once a condition; a failed check then names its rows with the conditions over the text alone.
     counted = [c for c in wanted if c in schema.COUNTS]

@@ -27,10 +27,10 @@ from typing import TYPE_CHECKING, Any
 
 from reportgen import schema
 from reportgen.data import files, parse, summary, values
-from reportgen.data.table import Dataset, _in_schema_order
+from reportgen.data.table import Dataset, StudyRows, _in_schema_order
 from reportgen.engines import sql
 from reportgen.errors import InputError
-from reportgen.results import DataSummary, FitRows, Sample
+from reportgen.results import FitRows, Sample
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -99,7 +99,7 @@ def session() -> SparkSession:
         return _session
     missing = available()
     if missing:
-        raise InputError(f"the spark engine cannot run: {missing}", hint=f"install it, or choose another engine")
+        raise InputError(f"the spark engine cannot run: {missing}", hint="install it, or choose another engine")
     import importlib.util
     import os
     import tempfile
@@ -464,7 +464,7 @@ def typed(frame: DataFrame, path: Path) -> tuple[DataFrame, dict[str, str]]:
 
 
 @dataclass(frozen=True, eq=False)
-class SparkTable:
+class SparkTable(StudyRows):
     """Every row of the file, typed, in a Spark DataFrame: what the studies of a build share (``engines.TableLike``)."""
 
     frame: DataFrame  # _row, the columns read (typed), _raw_<column> (the text as read)
@@ -490,23 +490,9 @@ class SparkTable:
         """Rows whose ``video_id`` appeared in an earlier row (a missing id after a missing id too, as pandas counts)."""
         return self._repeats()[1]
 
-    @property
-    def warnings(self) -> tuple[str, ...]:
-        """What was read past or normalised in the file, whatever a study reads."""
-        return (*summary.ignored_columns(self.header), *self.notes.values())
-
     def sampling_on(self, column: str) -> SparkTable:
         """This table, its samples stratified on ``column`` when a study gives no target."""
         return dataclasses.replace(self, strata=column if column in self.columns else None)
-
-    def for_columns(self, columns: Iterable[str], target: str | None = None) -> Dataset:
-        """The rows a study reading ``columns`` can use, as ``Table.for_columns``: summary over all rows, frame maybe sampled.
-
-        The frame is every usable row when there are at most ``sample_rows``,
-        else a seeded sample of ``sample_rows`` of them, stratified on
-        ``target`` (or ``strata``), recorded in ``summary.sample``.
-        """
-        return self.dataset_for(columns, target, "the study", "")
 
     def dataset_for(self, columns: Iterable[str], target: str | None, needed_by: str, remedy: str) -> Dataset:
         """``for_columns`` with the words of the refusal when no row is left."""
@@ -544,23 +530,13 @@ class SparkTable:
         fit_all = functools.partial(fit_training_rows, typed_kept, chosen.select(ROW), row_numbers)
         kept.unpersist()
         flags.unpersist()
-        data = DataSummary(
-            source=self.path.name,
-            sha256=self.sha256,
-            rows_read=self.rows_read,
+        data = self.study_summary(
+            wanted,
+            dropped,
             rows_used=used,
-            rows_dropped=sum(dropped.values()),
-            dropped_reasons=dropped,
             target_counts=target_counts,
-            missing_by_column=missing,
-            duplicate_rows=int(repeats),
-            duplicate_ids=int(repeat_ids),
-            modified=self.modified,
-            warnings=(
-                *summary.ignored_columns(self.header),
-                *(note for column, note in self.notes.items() if column in wanted),
-                *summary.drop_warnings(dropped),
-            ),
+            duplicate_rows=repeats,
+            duplicate_ids=repeat_ids,
             sample=sample,
         )
         return Dataset(frame=frame, summary=data, path=self.path, fit_all=fit_all)
