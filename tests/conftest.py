@@ -57,3 +57,12 @@ def small_frame():
     from reportgen.synthetic import generate
 
     return generate(rows=2_000, seed=7)
+
+
+@pytest.fixture(scope="module")
+def spark():
+    """One local Spark session for a test module, stopped after it (the Spark test modules skip where Spark cannot run)."""
+    from reportgen.engines import spark as spark_engine
+
+    yield spark_engine.session()
+    spark_engine.stop()

@@ -32,13 +32,6 @@ STUDIES = (  # (columns, target): what the four studies read
 
 
 @pytest.fixture(scope="module")
-def spark():
-    """One local session for the module, stopped after it."""
-    yield spark_engine.session()
-    spark_engine.stop()
-
-
-@pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """A demo CSV with missing values, an exact repeat, a repeated id and a mis-spelled label appended."""
     path = write_csv(tmp_path_factory.mktemp("spark") / "claims.csv", rows=600, seed=3)

@@ -23,13 +23,6 @@ pytestmark = pytest.mark.skipif(bool(_missing), reason=f"the Spark engine cannot
 
 
 @pytest.fixture(scope="module")
-def spark():
-    """One local session for the module, stopped after it."""
-    yield spark_engine.session()
-    spark_engine.stop()
-
-
-@pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """The demo CSV: 3,000 rows, every one of them within the sample."""
     return write_csv(tmp_path_factory.mktemp("spark-fit") / "claims.csv", rows=3_000, seed=11)

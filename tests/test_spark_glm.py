@@ -14,13 +14,6 @@ _missing = spark_engine.available()
 pytestmark = pytest.mark.skipif(bool(_missing), reason=f"the Spark engine cannot run here: {_missing}")
 
 
-@pytest.fixture(scope="module")
-def spark():
-    """One local session for the module, stopped after it."""
-    yield spark_engine.session()
-    spark_engine.stop()
-
-
 def _data(rows: int = 1_500, seed: int = 11) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     x1, x2 = rng.normal(size=rows), rng.normal(2, 3, size=rows)
