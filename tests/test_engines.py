@@ -11,7 +11,6 @@ still counts every row.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from catalogue import engine_neutral_cases
 
 from reportgen import engines, schema
 from reportgen.config import Config
@@ -109,18 +109,8 @@ def test_a_sample_is_seeded_stratified_and_recorded_while_the_summary_counts_eve
     assert (sampled - share).abs().max() < 1 / 1_000 + 1e-9  # stratified: each label's share kept to one row
 
 
-def _catalogue():
-    """The bad inputs of test_bad_inputs.py that the data layer refuses or reads (not the model's)."""
-    spec = importlib.util.spec_from_file_location("bad_inputs", Path(__file__).with_name("test_bad_inputs.py"))
-    module = sys.modules.setdefault("bad_inputs", importlib.util.module_from_spec(spec))
-    spec.loader.exec_module(module)
-    return [c for c in module.CATALOGUE if not c.env]
-
-
-@pytest.mark.parametrize("case", _catalogue(), ids=lambda c: c.name)
+@pytest.mark.parametrize("case", engine_neutral_cases(), ids=lambda c: c.name)
 def test_both_engines_refuse_a_bad_file_with_the_same_error_line(case, tmp_path: Path) -> None:
-    if case.name == "a file of several GB":
-        pytest.skip("the size limit is the pandas engine's: DuckDB reads such a file out of core")
     path = case.make(tmp_path, generate(rows=ROWS, seed=7))
     said = {}
     for engine in ("pandas", "duckdb"):

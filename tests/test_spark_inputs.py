@@ -7,12 +7,12 @@ pandas engine's alone. Skipped, saying why, where PySpark or Java is missing.
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from catalogue import engine_neutral_cases
 
 from reportgen import engines
 from reportgen.config import Config
@@ -34,14 +34,6 @@ def spark():
     spark_engine.stop()
 
 
-def _catalogue():
-    """The bad inputs of test_bad_inputs.py that the data layer refuses or reads (not the model's)."""
-    spec = importlib.util.spec_from_file_location("bad_inputs", Path(__file__).with_name("test_bad_inputs.py"))
-    module = sys.modules.setdefault("bad_inputs", importlib.util.module_from_spec(spec))
-    spec.loader.exec_module(module)
-    return [c for c in module.CATALOGUE if not c.env]
-
-
 def _said(engine: str, path: Path):
     """The summaries ``engine`` gives every study, or its error line."""
     config = Config()
@@ -51,10 +43,8 @@ def _said(engine: str, path: Path):
         return exc.message()
 
 
-@pytest.mark.parametrize("case", _catalogue(), ids=lambda c: c.name)
+@pytest.mark.parametrize("case", engine_neutral_cases(), ids=lambda c: c.name)
 def test_spark_refuses_a_bad_file_with_the_pandas_error_line(spark, case, tmp_path: Path) -> None:
-    if case.name == "a file of several GB":
-        pytest.skip("the size limit is the pandas engine's: Spark reads such a file out of core")
     path = case.make(tmp_path, generate(rows=ROWS, seed=7))
     assert _said("spark", path) == _said("pandas", path)
 
