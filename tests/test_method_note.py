@@ -94,3 +94,21 @@ def test_real_data_method_note_in_results_and_report(real_build):
     timings = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["timings_sec"]
     seeds = Config().model.method_note_seeds
     assert timings["method note"] < 1.5 + 0.5 * seeds  # one extra fit, then two fits per repeated seed
+
+
+def test_on_large_data_the_shortcut_refits_run_on_a_stated_sample(monkeypatch):
+    """Above REFIT_ROWS rows the upsampled-first comparison and its seeds refit on a stratified sample; the report says so."""
+    from test_assumptions import _dataset
+    from test_regression_checks import _doc_text
+
+    from known import logistic_frame
+    from reportgen.pipeline import analyse
+    from reportgen.stats import sampling
+
+    monkeypatch.setattr(sampling, "REFIT_ROWS", 600)
+    results = analyse(_dataset(logistic_frame(n=2_000)), Config(), None)
+    mc = results.method_comparison
+    assert mc.rows_before_upsampling == 600 and mc.repeats.rows_per_seed == 600 and mc.repeats.rows_total == 2_000
+    text = _doc_text(results)
+    assert "the course notebook's order: a stratified sample of 600 of the 2,000 usable rows upsampled to" in text
+    assert "(each seed on a stratified sample of 600 of the 2,000 rows)" in text

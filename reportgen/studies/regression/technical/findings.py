@@ -121,8 +121,8 @@ def method_note(r: AnalysisResults, config: Config) -> Section:
     test = config.model.test_size
     intro = (
         "Two common shortcuts, computed on this data: (a) the same classifier scored on the same test rows, each class weighted "
-        f"to half the total weight (a 50/50 test set); (b) the course notebook's order: the {fmt_int(mc.rows_before_upsampling)} "
-        f"usable rows{of_sample(r.data)} upsampled to {fmt_int(mc.rows_after_upsampling)} by copying {pos} rows (seed {mc.seed}), then split "
+        f"to half the total weight (a 50/50 test set); (b) the course notebook's order: {_upsampled_rows(mc)}"
+        f"{of_sample(r.data)} upsampled to {fmt_int(mc.rows_after_upsampling)} by copying {pos} rows (seed {mc.seed}), then split "
         f"{fmt_pct(1 - test, 0)}/{fmt_pct(test, 0)} stratified, the same kind of pipeline refitted and scored on that test set."
     )
     table = Table(
@@ -206,6 +206,14 @@ def _repeats_text(rep: SeedRepeats | None) -> tuple[Paragraph, ...]:
             + capital(verdict)
         ),
     )
+
+
+def _upsampled_rows(mc) -> str:
+    """The rows the course's order upsampled: every usable row, or a stratified sample of them on large data."""
+    total = mc.repeats.rows_total if mc.repeats and mc.repeats.rows_total else mc.rows_before_upsampling
+    if mc.rows_before_upsampling < total:
+        return f"a stratified sample of {fmt_int(mc.rows_before_upsampling)} of the {fmt_int(total)} usable rows"
+    return f"the {fmt_int(mc.rows_before_upsampling)} usable rows"
 
 
 def _scenario_rows(*scenarios: ScenarioMetrics) -> tuple[tuple[str, ...], ...]:
