@@ -62,3 +62,15 @@ def test_memory_stays_bounded_however_large_the_test_set() -> None:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert peak < 400e6  # all 200 resamples at once held about 1.5 GB
+
+
+def test_paired_intervals_equal_each_model_s_own_intervals() -> None:
+    """Two models scored on one drawing of the resamples get exactly the intervals each would get alone."""
+    from reportgen.stats.intervals import paired_intervals
+
+    y, s = _data(3_000)
+    other = np.round(np.random.default_rng(9).random(y.size) * 0.7 + y * 0.1, 2)
+    assert paired_intervals(y, [s, other], 0.5, seed=4, resamples=300) == [
+        metric_intervals(y, s, 0.5, seed=4, resamples=300),
+        metric_intervals(y, other, 0.5, seed=4, resamples=300),
+    ]

@@ -65,18 +65,14 @@ def model_value(
     import numpy as np
     from scipy.stats import chi2
 
-    from reportgen.stats.intervals import metric_intervals
+    from reportgen.stats.intervals import paired_intervals
     from reportgen.stats.sampling import REFIT_ROWS
 
     m = config.model
-    intervals = tuple(
-        MetricInterval(i.metric, i.estimate, i.low, i.high, i.level, i.resamples)
-        for i in metric_intervals(split.y_test, scores, m.threshold, seed=m.seed)
-    )
     cv = cross_validated_auc(split, spec, config)
     base_features = tuple(f for f in BASELINE if f in spec.features)
     added = tuple(f for f in spec.features if f not in base_features)
-    base_auc = base_low = base_high = lr = p = None
+    base_auc = base_low = base_high = lr = p = base_scores = None
     df = 0
     if base_features and added:
         from reportgen.analysis.model import fit_classifier
@@ -85,14 +81,18 @@ def model_value(
         base_clf = fit_classifier(split, base_spec, config)
         test = split.test[list(base_features)].astype({c: str for c in base_spec.categorical})
         base_scores = base_clf.predict_proba(test)[:, 1]
-        base_auc_iv = next(i for i in metric_intervals(split.y_test, base_scores, m.threshold, seed=m.seed) if i.metric == "roc_auc")
-        base_auc, base_low, base_high = base_auc_iv.estimate, base_auc_iv.low, base_auc_iv.high
         full = fit or fit_logit(split.y_train, X_train, spec.column_names())
         small = fit_logit(split.y_train, spec.select(X_train, base_spec), base_spec.column_names())
         if full.result is not None and small.result is not None:
             df = len(spec.column_names()) - len(base_spec.column_names())
             lr = max(float(2 * (full.result.llf - small.result.llf)), 0.0)
             p = float(chi2.sf(lr, df))
+    # The model and the baseline are scored on the same resamples (one drawing, paired intervals).
+    scored = paired_intervals(split.y_test, [scores] + ([base_scores] if base_scores is not None else []), m.threshold, seed=m.seed)
+    intervals = tuple(MetricInterval(i.metric, i.estimate, i.low, i.high, i.level, i.resamples) for i in scored[0])
+    if base_scores is not None:
+        base_auc_iv = next(i for i in scored[1] if i.metric == "roc_auc")
+        base_auc, base_low, base_high = base_auc_iv.estimate, base_auc_iv.low, base_auc_iv.high
     thresholds = tuple(sorted({*THRESHOLDS, float(m.threshold)}))
     return ModelValue(
         intervals=intervals,

@@ -63,21 +63,43 @@ def metric_intervals(y_true: np.ndarray, scores: np.ndarray, threshold: float, s
     >>> acc.low <= acc.estimate <= acc.high
     True
     """
+    return paired_intervals(y_true, [scores], threshold, seed, resamples)[0]
+
+
+def paired_intervals(
+    y_true: np.ndarray, scores: list[np.ndarray], threshold: float, seed: int, resamples: int = RESAMPLES
+) -> list[tuple[Interval, ...]]:
+    """``metric_intervals`` of several models' scores on the same rows, from the same resamples.
+
+    Each result equals ``metric_intervals(y_true, s, threshold, seed, resamples)``
+    for its ``s``: the resamples are drawn once and scored by every model,
+    which halves the drawing for two models and pairs their intervals.
+    """
     import numpy as np
 
-    y_true, scores = np.asarray(y_true).astype(int), np.asarray(scores, dtype=float)
+    y_true = np.asarray(y_true).astype(int)
     rng = np.random.default_rng(seed)
     # A resample is the test set with each row counted as often as it was drawn: metrics from those counts,
     # a block of resamples at a time so that memory stays bounded (a block holds about CELLS counts).
-    table = _ScoreTable(y_true, scores)
-    estimate = table.metrics(table.pos_slot[None, :], table.neg_slot[None, :], threshold)
+    tables = [_ScoreTable(y_true, np.asarray(s, dtype=float)) for s in scores]
+    n_pos, n_neg = int(y_true.sum()), int(y_true.size - y_true.sum())
     block = max(1, CELLS // y_true.size)
-    sampled = np.hstack([table.metrics(*table.draw(rng, min(block, resamples - start)), threshold) for start in range(0, resamples, block)])
+    sampled: list[list[np.ndarray]] = [[] for _ in tables]
+    for start in range(0, resamples, block):
+        # rng.choice of each class's rows, positives first, made with the integers choice itself draws.
+        k = min(block, resamples - start)
+        pos, neg = rng.integers(0, n_pos, (k, n_pos)), rng.integers(0, n_neg, (k, n_neg))
+        for table, out in zip(tables, sampled):
+            out.append(table.metrics(table.pos_slot[pos], table.neg_slot[neg], threshold))
     tail = (1 - LEVEL) / 2 * 100
-    low, high = np.percentile(sampled, [tail, 100 - tail], axis=1)
-    return tuple(
-        Interval(name, float(estimate[i, 0]), float(low[i]), float(high[i]), LEVEL, resamples) for i, name in enumerate(METRICS)
-    )
+    results = []
+    for table, out in zip(tables, sampled):
+        estimate = table.metrics(table.pos_slot[None, :], table.neg_slot[None, :], threshold)
+        low, high = np.percentile(np.hstack(out), [tail, 100 - tail], axis=1)
+        results.append(
+            tuple(Interval(name, float(estimate[i, 0]), float(low[i]), float(high[i]), LEVEL, resamples) for i, name in enumerate(METRICS))
+        )
+    return results
 
 
 class _ScoreTable:
@@ -103,16 +125,6 @@ class _ScoreTable:
         self.neg_above = np.searchsorted(self.neg_desc, self.pos_desc, side="left")
         self.neg_at_or_above = np.searchsorted(self.neg_desc, self.pos_desc, side="right")
         self.pos_at_or_above = np.searchsorted(self.pos_desc, self.pos_desc, side="right")
-
-    def draw(self, rng: np.random.Generator, resamples: int) -> tuple[np.ndarray, np.ndarray]:
-        """The places drawn in ``resamples`` stratified resamples: each class's own size, with replacement, each an array (resample, draw).
-
-        The draws are ``rng.choice`` of each class's rows, positives first, made with
-        the integers that ``choice`` itself would draw, so the resamples are the same.
-        """
-        pos = self.pos_slot[rng.integers(0, self.pos_slot.size, (resamples, self.pos_slot.size))]
-        neg = self.neg_slot[rng.integers(0, self.neg_slot.size, (resamples, self.neg_slot.size))]
-        return pos, neg
 
     def metrics(self, pos_drawn: np.ndarray, neg_drawn: np.ndarray, threshold: float) -> np.ndarray:
         """METRICS for each resample, given the places drawn of each class (resample, draw), as an array (metric, resample)."""
