@@ -37,8 +37,8 @@ PANDAS, DUCKDB, SPARK, AUTO = "pandas", "duckdb", "spark", "auto"
 #: Measured (bench/run.py, README "Performance"): the pandas path holds about
 #: 850 bytes of memory a row, and the demo CSV writes about 150 bytes a row, so
 #: 150 MB is about a million rows, where a pandas build of the regression alone
-#: already takes 35 s and 1.3 GB; from there its time and memory grow with every
-#: row, while DuckDB's stay near those of its sample (10M rows, every study: 53 s, 1.1 GB).
+#: already takes 28.5 s and 1.0 GB; from there its time and memory grow with every
+#: row, while DuckDB's stay near those of its sample (10M rows, every study: 55 s, 1.0 GB).
 AUTO_LIMIT_BYTES = 150_000_000
 
 #: The module an engine needs, and the pip command that installs it.
