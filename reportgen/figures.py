@@ -144,6 +144,14 @@ def correlations(r: AnalysisResults, path: Path) -> FigureInfo:
     return FigureInfo(path.name, "Correlation heatmap", f"Heatmap of correlations between {len(columns)} numeric columns. Strongest: {strongest}.", "Pearson correlations on all usable rows.")
 
 
+def confusion_cells(cm: Any, negative: str, positive: str) -> str:
+    """The four cells of a confusion matrix in reading order, for its alt text (every study's reads alike)."""
+    return (
+        f"Top left: {fmt_int(cm.tn)} {negative} correctly predicted {negative}. Top right: {fmt_int(cm.fp)} {negative} wrongly predicted {positive}. "
+        f"Bottom left: {fmt_int(cm.fn)} {positive} wrongly predicted {negative}. Bottom right: {fmt_int(cm.tp)} {positive} correctly predicted {positive}."
+    )
+
+
 def draw_confusion(path: Path, cm: Any, negative: str, positive: str, title: str) -> None:
     """A 2 x 2 confusion matrix (``cm.tn``, ``fp``, ``fn``, ``tp``) as a heatmap with its counts; every study's looks alike."""
     cells = [[cm.tn, cm.fp], [cm.fn, cm.tp]]
@@ -164,11 +172,7 @@ def confusion(r: AnalysisResults, path: Path) -> FigureInfo:
     cm = r.evaluation.confusion_matrix
     neg, pos = [k for k in r.exploration.class_balance if k != r.model.positive_class][0], r.model.positive_class
     draw_confusion(path, cm, neg, pos, "Confusion matrix (test set)")
-    alt = (
-        f"Confusion matrix on {fmt_int(cm.tn + cm.fp + cm.fn + cm.tp)} test videos. "
-        f"Top left: {fmt_int(cm.tn)} {neg} correctly predicted {neg}. Top right: {fmt_int(cm.fp)} {neg} wrongly predicted {pos}. "
-        f"Bottom left: {fmt_int(cm.fn)} {pos} wrongly predicted {neg}. Bottom right: {fmt_int(cm.tp)} {pos} correctly predicted {pos}."
-    )
+    alt = f"Confusion matrix on {fmt_int(cm.tn + cm.fp + cm.fn + cm.tp)} test videos. {confusion_cells(cm, neg, pos)}"
     return FigureInfo(path.name, "Confusion matrix", alt, "Rows are the actual class, columns the predicted class.")
 
 

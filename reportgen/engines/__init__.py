@@ -19,11 +19,14 @@ is chosen, so a default build never imports DuckDB or Spark.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import importlib.util
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from reportgen.data.table import StudyRows
 from reportgen.errors import InputError
 
 if TYPE_CHECKING:
@@ -83,6 +86,34 @@ class TableLike(Protocol):
 
     def dataset_for(self, columns: Iterable[str], target: str | None, needed_by: str, remedy: str) -> Dataset:
         """``for_columns`` with the words of the refusal when no row is left."""
+
+
+class SampledRows(StudyRows):
+    """What the out-of-core engines' tables share: repeats counted by one query, samples stratified on request.
+
+    A subclass has the fields ``columns`` (or that property) and ``strata``, and
+    implements ``_repeats()``: (rows repeating an earlier row in every column
+    read, rows repeating an earlier id), over every row.
+    """
+
+    @functools.cached_property
+    def _repeat_counts(self) -> tuple[int, int]:
+        """``_repeats()`` once: it scans every row, and a build asks for both counts."""
+        return self._repeats()
+
+    @property
+    def duplicate_rows(self) -> int:
+        """Rows that repeat an earlier row in every column read."""
+        return self._repeat_counts[0]
+
+    @property
+    def duplicate_ids(self) -> int:
+        """Rows whose ``video_id`` appeared in an earlier row (a missing id after a missing id too, as pandas counts)."""
+        return self._repeat_counts[1]
+
+    def sampling_on(self, column: str) -> SampledRows:
+        """This table, its samples stratified on ``column`` when a study gives no target."""
+        return dataclasses.replace(self, strata=column if column in self.columns else None)
 
 
 def installed(engine: str) -> bool:

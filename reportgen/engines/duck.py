@@ -14,7 +14,6 @@ summary (``DataSummary.sample``).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 import shutil
@@ -27,8 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 from reportgen import schema
 from reportgen.data import files, parse, summary, values
-from reportgen.data.table import Dataset, StudyRows, _in_schema_order
-from reportgen.engines import sql
+from reportgen.data.table import Dataset, _in_schema_order
+from reportgen.engines import SampledRows, sql
 from reportgen.errors import InputError
 from reportgen.results import Sample
 
@@ -85,7 +84,7 @@ def read_table(path: Path | str, columns: Iterable[str], sha256: str | None, con
 
 
 @dataclass(frozen=True, eq=False)
-class DuckTable(StudyRows):
+class DuckTable(SampledRows):
     """Every row of the file in a DuckDB table, typed: what the studies of a build share (``engines.TableLike``)."""
 
     con: Any  # duckdb.DuckDBPyConnection
@@ -110,20 +109,6 @@ class DuckTable(StudyRows):
     def columns(self) -> tuple[str, ...]:
         """The columns read, in schema order."""
         return self.read
-
-    @property
-    def duplicate_rows(self) -> int:
-        """Rows that repeat an earlier row in every column read."""
-        return self._repeats(self.read)[0]
-
-    @property
-    def duplicate_ids(self) -> int:
-        """Rows whose ``video_id`` appeared in an earlier row (a missing id after a missing id too, as pandas counts)."""
-        return self._repeats(self.read)[1]
-
-    def sampling_on(self, column: str) -> DuckTable:
-        """This table, its samples stratified on ``column`` when a study gives no target."""
-        return dataclasses.replace(self, strata=column if column in self.read else None)
 
     def dataset_for(self, columns: Iterable[str], target: str | None, needed_by: str, remedy: str) -> Dataset:
         """``for_columns`` with the words of the refusal when no row is left."""
@@ -167,9 +152,9 @@ class DuckTable(StudyRows):
         mask = sum(1 << self.read.index(c) for c in needed)
         return f"(_nulls & {mask}) <> 0" if mask else "FALSE"
 
-    def _repeats(self, key: tuple[str, ...]) -> tuple[int, int]:
-        """Rows repeating an earlier row in ``key``, and rows repeating an earlier id (both only among shared ids)."""
-        flags = sql.drop_flags(_SHARED, key, ())
+    def _repeats(self) -> tuple[int, int]:
+        """Rows repeating an earlier row in every column read, and rows repeating an earlier id (both only among shared ids)."""
+        flags = sql.drop_flags(_SHARED, self.read, ())
         return tuple(int(n) for n in self.con.execute(f"SELECT COUNT(*) FILTER (WHERE repeat), COUNT(*) FILTER (WHERE repeat_id) FROM ({flags})").fetchone())
 
     def _label_counts(self, target: str, kept: str) -> dict[str, int]:

@@ -17,7 +17,6 @@ here imports PySpark until a session is asked for.
 from __future__ import annotations
 
 import atexit
-import dataclasses
 import functools
 import datetime as dt
 from collections.abc import Iterable
@@ -27,8 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 from reportgen import schema
 from reportgen.data import files, parse, summary, values
-from reportgen.data.table import Dataset, StudyRows, _in_schema_order
-from reportgen.engines import sql
+from reportgen.data.table import Dataset, _in_schema_order
+from reportgen.engines import SampledRows, sql
 from reportgen.errors import InputError
 from reportgen.results import FitRows, Sample
 
@@ -464,7 +463,7 @@ def typed(frame: DataFrame, path: Path) -> tuple[DataFrame, dict[str, str]]:
 
 
 @dataclass(frozen=True, eq=False)
-class SparkTable(StudyRows):
+class SparkTable(SampledRows):
     """Every row of the file, typed, in a Spark DataFrame: what the studies of a build share (``engines.TableLike``)."""
 
     frame: DataFrame  # _row, the columns read (typed), _raw_<column> (the text as read)
@@ -479,20 +478,6 @@ class SparkTable(StudyRows):
     sample_rows: int
     seed: int
     strata: str | None = None  # the column a sample keeps in proportion when the study names no target
-
-    @property
-    def duplicate_rows(self) -> int:
-        """Rows that repeat an earlier row in every column read."""
-        return self._repeats()[0]
-
-    @property
-    def duplicate_ids(self) -> int:
-        """Rows whose ``video_id`` appeared in an earlier row (a missing id after a missing id too, as pandas counts)."""
-        return self._repeats()[1]
-
-    def sampling_on(self, column: str) -> SparkTable:
-        """This table, its samples stratified on ``column`` when a study gives no target."""
-        return dataclasses.replace(self, strata=column if column in self.columns else None)
 
     def dataset_for(self, columns: Iterable[str], target: str | None, needed_by: str, remedy: str) -> Dataset:
         """``for_columns`` with the words of the refusal when no row is left."""

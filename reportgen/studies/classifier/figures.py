@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from reportgen.figures import PALETTE, _figure, draw_confusion
+from reportgen.figures import PALETTE, _figure, confusion_cells, draw_confusion
 from reportgen.formatters import fmt_int, fmt_rate
 from reportgen.results import FigureInfo
 from reportgen.studies.classifier.results import ClassifierResults
@@ -25,11 +25,7 @@ def confusion(r: ClassifierResults, path: Path) -> FigureInfo:
     """The champion's confusion matrix on the test rows."""
     cm, pos, neg = r.test.confusion, r.features.positive_class, r.features.negative_class
     draw_confusion(path, cm, neg, pos, f"Confusion matrix, {r.champion} (test set)")
-    alt = (
-        f"Confusion matrix of the {r.champion} on {fmt_int(r.test.n)} test videos. "
-        f"Top left: {fmt_int(cm.tn)} {neg} correctly predicted {neg}. Top right: {fmt_int(cm.fp)} {neg} wrongly predicted {pos}. "
-        f"Bottom left: {fmt_int(cm.fn)} {pos} wrongly predicted {neg}. Bottom right: {fmt_int(cm.tp)} {pos} correctly predicted {pos}."
-    )
+    alt = f"Confusion matrix of the {r.champion} on {fmt_int(r.test.n)} test videos. {confusion_cells(cm, neg, pos)}"
     return FigureInfo(path.name, "Confusion matrix", alt, "Rows are the actual class, columns the predicted class.")
 
 
