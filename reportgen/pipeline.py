@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from functools import partial
 from pathlib import Path
 
 from reportgen import schema
@@ -34,10 +35,11 @@ def analyse(dataset: Dataset, config: Config, progress: Progress | None = None) 
     from reportgen.analysis.evaluation import evaluate
     from reportgen.analysis.influence import influence
     from reportgen.analysis.logit import fit_logit
-    from reportgen.analysis.method_note import compare_methods
+    from reportgen.analysis.method_note import compare_methods, refit_shortcuts
     from reportgen.analysis.model import fit_classifier, fit_inference
     from reportgen.analysis.split import split_data
     from reportgen.analysis.value import cv_threshold, model_value
+    from reportgen.workers import in_background
 
     progress = progress or Progress(quiet=True)
     m, rows = config.model, dataset.summary.rows_used
@@ -66,23 +68,24 @@ def analyse(dataset: Dataset, config: Config, progress: Progress | None = None) 
             influence=influence(split.y_train, X_train, spec.column_names(), spec.sds, config.checks.alpha, fit=fit),
         )
         assumptions = run_checks(context, config)
-    with progress.stage("model", len(split.y_train)):
-        # An engine that holds every row (Spark) fits the model table over all usable training rows; the
-        # influence check, the LR test and the rest of the study stay on the analysed rows (the sample).
-        table_fit, fitted_on = dataset.fit_all(split, spec, config) if dataset.fit_all else (fit, None)
-        model = fit_inference(split, spec, X_train, config, table_fit, fitted_on)
-        classifier = fit_classifier(split, spec, config)
-        cv_f1 = None
-        if m.operating_point == "cv":  # chosen on the training rows only; the test rows are read after
-            threshold, cv_f1 = cv_threshold(split, spec, config)
-            config = dataclasses.replace(config, model=dataclasses.replace(m, threshold=threshold))
-    with progress.stage("evaluate", len(split.y_test)):
-        test = split.test[list(spec.features)].astype({c: str for c in spec.categorical})
-        scores = classifier.predict_proba(test)[:, 1]
-        evaluation = evaluate(split.y_test, scores, config.model.threshold)
-        value = model_value(split, spec, X_train, scores, config, cv_f1, fit)
-    with progress.stage("method note", rows):
-        method_comparison = compare_methods(modelled, split, spec, scores, evaluation, config)
+    # The method note's refits read only the rows and the design: a second process runs them meanwhile.
+    with in_background("the method note", partial(refit_shortcuts, modelled, spec, config)) as shortcut_refits:
+        with progress.stage("model", len(split.y_train)):
+            # An engine that holds every row (Spark) fits the model table over all usable training rows; the
+            # influence check, the LR test and the rest of the study stay on the analysed rows (the sample).
+            table_fit, fitted_on = dataset.fit_all(split, spec, config) if dataset.fit_all else (fit, None)
+            model = fit_inference(split, spec, X_train, config, table_fit, fitted_on)
+            classifier = fit_classifier(split, spec, config)
+            cv_f1 = None
+            if m.operating_point == "cv":  # chosen on the training rows only; the test rows are read after
+                threshold, cv_f1 = cv_threshold(split, spec, config)
+                config = dataclasses.replace(config, model=dataclasses.replace(m, threshold=threshold))
+        with progress.stage("evaluate", len(split.y_test)):
+            scores = classifier.predict_proba(split.test)[:, 1]
+            evaluation = evaluate(split.y_test, scores, config.model.threshold)
+            value = model_value(split, spec, X_train, scores, config, cv_f1, fit)
+        with progress.stage("method note", rows):
+            method_comparison = compare_methods(split, scores, evaluation, config, shortcut_refits())
     return AnalysisResults(
         dataset.summary,
         exploration,

@@ -14,6 +14,7 @@ process.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import multiprocessing
 import os
 import signal
@@ -98,6 +99,24 @@ def run_in_parallel(calls: list[tuple[str, Callable[[], Any]]]) -> dict[str, tup
             child.stop()
 
 
+@contextmanager
+def in_background(name: str, call: Callable[[], Any]) -> Iterator[Callable[[], Any]]:
+    """Start ``call`` in a forked process and go on; the ``with`` block gets a function that waits for its value.
+
+    For an analysis that does not need what the caller computes meanwhile: the second core runs it (forked after the
+    heavy imports, so it pays for none). Its exception is raised where the value is asked for. Where fork is not
+    available, ``call`` runs when its value is first asked for. Leaving the block ends the process if it still runs.
+    """
+    if not CAN_FORK:
+        yield functools.cache(call)  # no arguments: runs once, at the first call
+        return
+    child = _Child(name, call)
+    try:
+        yield lambda: child.result()[1]
+    finally:
+        child.stop()
+
+
 def _timed(call: Callable[[], Any]) -> tuple[float, Any]:
     """(seconds ``call`` took, its value)."""
     start = time.perf_counter()
@@ -119,9 +138,10 @@ class _Child:
 
     def result(self) -> tuple[float, Any]:
         """(seconds, value) of the call, or its exception raised here."""
-        payload = _answer(self._conn, self._process, f"rendering {self.name}")
-        self._answered = True
-        return payload
+        if not self._answered:
+            self._payload = _answer(self._conn, self._process, f"reportgen's process for {self.name}")
+            self._answered = True
+        return self._payload
 
     def stop(self) -> None:
         """Wait for the process; end it if it is still running (after a failure elsewhere)."""

@@ -112,3 +112,51 @@ def test_on_large_data_the_shortcut_refits_run_on_a_stated_sample(monkeypatch):
     text = _doc_text(results)
     assert "the course notebook's order: a stratified sample of 600 of the 2,000 usable rows upsampled to" in text
     assert "(each seed on a stratified sample of 600 of the 2,000 rows)" in text
+
+
+def test_each_refit_scores_as_a_pipeline_fitted_on_its_own_rows_would():
+    """The refits share one encoding (the report's scaling); a fit on its own split's encoding ranks the rows the same."""
+    import dataclasses
+
+    import numpy as np
+    from sklearn.compose import ColumnTransformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    from reportgen.analysis.design import design_spec
+    from reportgen.analysis.method_note import Refits
+    from reportgen.analysis.split import split_data
+    from reportgen.config import Config
+    from reportgen.synthetic import generate
+
+    config = Config()
+    features = ("video_duration_sec", "claim_status", "author_ban_status", "video_view_count", "video_share_count")
+    frame = generate(rows=3_000, seed=5).dropna(subset=[*features, config.model.target]).reset_index(drop=True)
+    refits = Refits.of(frame, design_spec(split_data(frame, config).train, features), config)
+    for seed in (1, 7):
+        split = split_data(frame, dataclasses.replace(config, model=dataclasses.replace(config.model, seed=seed)))
+        numeric = [f for f in features if f not in ("claim_status", "author_ban_status")]
+        pipeline = make_pipeline(
+            ColumnTransformer([("n", StandardScaler(), numeric), ("c", OneHotEncoder(drop="first"), ["claim_status", "author_ban_status"])]),
+            LogisticRegression(C=np.inf, solver="newton-cholesky", class_weight="balanced"),
+        ).fit(split.train[list(features)].astype({"claim_status": str, "author_ban_status": str}), split.y_train)
+        expected = pipeline.predict_proba(split.test[list(features)].astype({"claim_status": str, "author_ban_status": str}))[:, 1]
+        scored = refits.split_first(seed)
+        assert np.array_equal(scored.y_test, split.y_test)  # the same rows as the report's split with that seed
+        np.testing.assert_allclose(scored.scores, expected, rtol=1e-6, atol=1e-9)
+        assert roc_auc_score(scored.y_test, scored.scores) == pytest.approx(roc_auc_score(split.y_test, expected), abs=1e-12)
+
+
+def test_a_column_with_one_value_in_a_refits_training_rows_is_left_out_of_that_refit():
+    import numpy as np
+
+    from reportgen.analysis.method_note import Refits
+    from reportgen.config import Config
+
+    rng = np.random.default_rng(0)
+    y = (rng.random(400) < 0.3).astype(int)
+    X = np.column_stack([rng.normal(size=400) + y, np.zeros(400)])  # the second column never varies
+    scored = Refits(X, y, Config()).split_first(3)
+    assert np.isfinite(scored.scores).all() and len(scored.scores) == 100

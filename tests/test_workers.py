@@ -59,3 +59,32 @@ def test_a_build_without_fork_writes_the_same_files(monkeypatch, tmp_path):
     assert files == {p.relative_to(tmp_path / "single").as_posix() for p in (tmp_path / "single").rglob("*") if p.is_file()}
     results = "regression/results.json"
     assert (tmp_path / "single" / results).read_text() == (tmp_path / "forked" / results).read_text()
+
+
+def test_a_background_call_runs_in_another_process_and_its_value_comes_back():
+    from reportgen.workers import in_background
+
+    with in_background("a sum", lambda: (os.getpid(), sum(range(10)))) as value:
+        pid, total = value()
+        assert value() == (pid, total)  # asked twice, computed once
+    assert total == 45 and pid != os.getpid()
+
+
+def test_a_background_failure_is_raised_where_its_value_is_asked_for():
+    from reportgen.workers import in_background
+
+    with in_background("a refusal", _fail) as value:
+        with pytest.raises(InputError) as caught:
+            value()
+    assert caught.value.message() == "error: x.csv, column 'c', row 3: refused in a child"
+
+
+def test_without_fork_a_background_call_runs_here_once_when_asked(monkeypatch):
+    from reportgen import workers
+
+    monkeypatch.setattr(workers, "CAN_FORK", False)
+    calls = []
+    with workers.in_background("a count", lambda: calls.append(os.getpid()) or len(calls)) as value:
+        assert calls == []  # nothing runs before its value is asked for
+        assert value() == 1 and value() == 1
+    assert calls == [os.getpid()]

@@ -79,8 +79,7 @@ def model_value(
 
         base_spec = spec.restrict(base_features)
         base_clf = fit_classifier(split, base_spec, config)
-        test = split.test[list(base_features)].astype({c: str for c in base_spec.categorical})
-        base_scores = base_clf.predict_proba(test)[:, 1]
+        base_scores = base_clf.predict_proba(split.test)[:, 1]
         full = fit or fit_logit(split.y_train, X_train, spec.column_names())
         small = fit_logit(split.y_train, spec.select(X_train, base_spec), base_spec.column_names())
         if full.result is not None and small.result is not None:
@@ -150,8 +149,7 @@ def cross_validated_auc(split: Split, spec: DesignSpec, config: Config) -> list[
     for fit_rows, check_rows in StratifiedKFold(folds, shuffle=True, random_state=config.model.seed).split(np.zeros(len(y)), y):
         inner = Split(train.iloc[fit_rows], train.iloc[check_rows], y[fit_rows], y[check_rows])
         clf = fit_classifier(inner, spec, config)
-        held = inner.test[list(spec.features)].astype({c: str for c in spec.categorical})
-        out.append(float(roc_auc_score(inner.y_test, clf.predict_proba(held)[:, 1])))
+        out.append(float(roc_auc_score(inner.y_test, clf.predict_proba(inner.test)[:, 1])))
     return out
 
 
@@ -175,8 +173,7 @@ def cv_threshold(split: Split, spec: DesignSpec, config: Config) -> tuple[float,
     for fit_rows, check_rows in StratifiedKFold(folds, shuffle=True, random_state=config.model.seed).split(np.zeros(len(y)), y):
         inner = Split(split.train.iloc[fit_rows], split.train.iloc[check_rows], y[fit_rows], y[check_rows])
         clf = fit_classifier(inner, spec, config)
-        held = inner.test[list(spec.features)].astype({c: str for c in spec.categorical})
-        oof[check_rows] = clf.predict_proba(held)[:, 1]
+        oof[check_rows] = clf.predict_proba(inner.test)[:, 1]
     order = np.argsort(-oof, kind="stable")
     ranked, hits = oof[order], np.cumsum(y[order])
     flagged = np.arange(1, len(y) + 1)
