@@ -163,3 +163,19 @@ def test_the_missing_spellings_are_those_of_pandas() -> None:
     from reportgen.engines.sql import NA_TEXT
 
     assert set(NA_TEXT) == set(pd._libs.parsers.STR_NA_VALUES)
+
+
+def test_a_sampled_study_can_query_every_usable_row_left_in_duckdb(tmp_path: Path) -> None:
+    data = _messy(tmp_path)
+    full = _load("pandas", data)["regression"]
+    assert full.all_rows is None  # the pandas frame is every usable row
+    sampled = _load("duckdb", data, Config.from_dict({"data": {"sample_rows": 1_000}}))
+    regression, classifier = sampled["regression"], sampled["classifier"]
+    assert _load("duckdb", data)["regression"].all_rows is None  # no sample, nothing left behind
+    rows = regression.all_rows
+    assert rows.rows == full.summary.rows_used == rows.query("SELECT COUNT(*) FROM {rows}")[0][0] > len(regression.frame)
+    # The repeats and the rows missing a value the study reads are not among them, whatever the next study dropped.
+    assert rows.query("SELECT COUNT(*) FROM {rows} WHERE video_view_count IS NULL")[0][0] == 0
+    mean = rows.query("SELECT AVG(video_view_count), COUNT(DISTINCT _row) FROM {rows}")[0]
+    assert mean[0] == pytest.approx(full.frame["video_view_count"].mean(), rel=1e-12) and mean[1] == rows.rows
+    assert classifier.all_rows.query("SELECT COUNT(*) FROM {rows}")[0][0] == classifier.summary.rows_used

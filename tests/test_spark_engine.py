@@ -132,3 +132,14 @@ def test_pandas_path_and_the_engine_module_import_no_pyspark(demo):
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["0", "False"]
+
+
+def test_a_sampled_study_can_query_every_usable_row_left_in_spark(spark, demo):
+    table = dataclasses.replace(spark_engine.read_table(demo, ALL, None, _config(sample_rows=1_000)), sample_rows=200)
+    pandas_rows = read_in_memory(demo, ALL).for_columns(ALL, "claim_status")
+    sampled = table.for_columns(ALL, "claim_status")
+    assert dataclasses.replace(table, sample_rows=10_000).for_columns(ALL, "claim_status").all_rows is None
+    rows = sampled.all_rows
+    assert rows.rows == pandas_rows.summary.rows_used == rows.query("SELECT COUNT(*) FROM {rows}")[0][0] > 200
+    total = rows.query("SELECT SUM(video_like_count) FROM {rows}")[0][0]
+    assert total == pytest.approx(pandas_rows.frame["video_like_count"].sum(), rel=1e-12)

@@ -40,6 +40,9 @@ class Dataset:
     #: An engine's fit of the inference model over every usable training row, not only the frame's
     #: (the Spark engine sets it): ``fit_all(split, spec, config) -> (LogitFit, FitRows)``.
     fit_all: Callable[..., Any] | None = field(default=None, compare=False, repr=False)
+    #: Every usable row, left in the engine, when ``frame`` is a sample of them (DuckDB, Spark): a
+    #: ``reportgen.engines.allrows.AllRows`` for statistics over all of them. None when ``frame`` holds every usable row.
+    all_rows: Any = field(default=None, compare=False, repr=False)
 
 
 class StudyRows:

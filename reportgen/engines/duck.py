@@ -15,6 +15,7 @@ summary (``DataSummary.sample``).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import shutil
 import tempfile
@@ -36,10 +37,13 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from reportgen.config import Config
+    from reportgen.engines.allrows import AllRows
 
 #: DuckDB's share of this machine's memory: the studies' pandas frames and the render worker need the rest.
 MEMORY_SHARE = 0.4
 _RAW, _TYPED, _SHARED = "raw", "typed", "shared"
+#: Numbers the temporary tables each study's rows keep (their names must not collide within a connection).
+_SOURCES = itertools.count()
 #: The longest line DuckDB's reader takes (its default is 2 MB); pandas reads a 10 MB transcription, so must we.
 _MAX_LINE = 256 << 20
 
@@ -132,7 +136,9 @@ class DuckTable(SampledRows):
             raise summary.nothing_usable(self.path, missing, self.rows_read, needed_by, remedy)
         repeats, repeat_ids = self.con.execute("SELECT COUNT(*) FILTER (WHERE repeat), COUNT(*) FILTER (WHERE repeat_id) FROM flags").fetchone()
         repeated = dropped.get(summary.DUPLICATE_ROW, 0) + dropped.get(summary.DUPLICATE_ID, 0)
-        kept = f"NOT ({self._misses(needed)})" + (" AND _row NOT IN (SELECT _row FROM flags WHERE reason IS NOT NULL)" if repeated else "")
+        dropped_rows = f"dropped_{next(_SOURCES)}"  # the study's own: ``flags`` is replaced by the next study's
+        self.con.execute(f"CREATE TEMP TABLE {dropped_rows} AS SELECT _row FROM flags WHERE reason IS NOT NULL")
+        kept = f"NOT ({self._misses(needed)})" + (f" AND _row NOT IN (SELECT _row FROM {dropped_rows})" if repeated else "")
         strata = target or (self.strata if self.strata in wanted else None)
         sample = self._sample(used, strata, kept)
         frame = self._frame(wanted, sample is not None, kept)
@@ -145,7 +151,14 @@ class DuckTable(SampledRows):
             duplicate_ids=repeat_ids,
             sample=sample,
         )
-        return Dataset(frame=frame, summary=data, path=self.path)
+        return Dataset(frame=frame, summary=data, path=self.path, all_rows=self._all_rows(wanted, kept, used) if sample else None)
+
+    def _all_rows(self, wanted: tuple[str, ...], kept: str, used: int) -> AllRows:
+        """The study's usable rows as a SQL source (the sample is only what reaches pandas)."""
+        from reportgen.engines.allrows import AllRows
+
+        names = ", ".join(sql.quote(c) for c in wanted)
+        return AllRows(lambda q: self.con.execute(q).fetchall(), f"(SELECT _row, {names} FROM {_TYPED} WHERE {kept}) AS usable", sql.DUCKDB, used)
 
     def _misses(self, needed: Iterable[str]) -> str:
         """The condition of a row missing a value in one of ``needed``: one test of the bit mask ``_type_rows`` made."""

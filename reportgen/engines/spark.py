@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import atexit
 import functools
+import itertools
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
     from reportgen.config import Config
+    from reportgen.engines.allrows import AllRows
 
 ROW = "_row"  # 1-based data row number in file order, as ``values.row_numbers`` counts
 _CORRUPT = "_corrupt_record"
@@ -513,6 +515,7 @@ class SparkTable(SampledRows):
         frame, row_numbers = self._to_pandas(chosen, wanted)
         typed_kept = kept.drop(*[c for c in kept.columns if c.startswith("_raw_")])
         fit_all = functools.partial(fit_training_rows, typed_kept, chosen.select(ROW), row_numbers)
+        all_rows = _all_rows(typed_kept.select(ROW, *wanted), used) if sample else None
         kept.unpersist()
         flags.unpersist()
         data = self.study_summary(
@@ -524,7 +527,7 @@ class SparkTable(SampledRows):
             duplicate_ids=repeat_ids,
             sample=sample,
         )
-        return Dataset(frame=frame, summary=data, path=self.path, fit_all=fit_all)
+        return Dataset(frame=frame, summary=data, path=self.path, fit_all=fit_all, all_rows=all_rows)
 
     def _view(self) -> str:
         """The typed rows as a temporary view for the shared SQL (its name is this table's)."""
@@ -870,3 +873,15 @@ def fit_training_rows(
         test_size=float(m.test_size),
     )
     return fit, used
+
+
+_SOURCES = itertools.count()
+
+
+def _all_rows(usable: Any, rows: int) -> AllRows:
+    """A study's usable rows (a Spark DataFrame) as a SQL source: a temporary view of its own."""
+    from reportgen.engines.allrows import AllRows
+
+    name = f"usable_{next(_SOURCES)}"
+    usable.createOrReplaceTempView(name)
+    return AllRows(lambda q: [tuple(r) for r in session().sql(q).collect()], name, sql.SPARK, rows)
