@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -146,3 +149,20 @@ def test_every_public_name_stays_itself_on_a_second_access():
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300, check=False)
     assert (done.returncode, done.stdout.strip()) == (0, "[]"), done.stderr
     assert callable(__import__("reportgen").build)
+
+
+def test_the_command_leaves_fast_yet_runs_its_exit_handlers(tmp_path):
+    """``reportgen`` skips the interpreter's teardown, not the exit handlers: DuckDB's folder is removed, output is whole."""
+    pytest.importorskip("duckdb", reason="the DuckDB engine is optional: pip install 'reportgen[duckdb]'")
+    from reportgen.synthetic import write_csv
+
+    data = write_csv(tmp_path / "demo.csv", rows=2_000, seed=0)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    command = [sys.executable, "-m", "reportgen", "build", "--data", str(data), "--out", str(tmp_path / "out"),
+               "--study", "exploration", "--engine", "duckdb"]
+    done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "TMPDIR": str(scratch)}, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "exploration (analysed)" in done.stdout
+    assert "data read by the duckdb engine" in done.stdout
+    assert not list(scratch.glob("reportgen-duckdb-*"))  # removed by the handler weakref.finalize registered at exit
