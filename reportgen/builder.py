@@ -222,6 +222,7 @@ class _Step:
     folder: Path
     render: Any = None  # the worker's pending answer (a Future); None for a study copied as it was
     timings: Progress | None = None
+    preview: Any = None  # the worker's answer to the study's preview figures (a Future), when it has a preview
 
     def finish(self, config: Config, progress: Progress) -> StudyOutcome:
         """Wait for the worker, then write the study's results.json and manifest."""
@@ -230,6 +231,8 @@ class _Step:
         study = self.job.study
         if self.render is None:
             return StudyOutcome(study.id, self.results, "unchanged")
+        if self.preview is not None:
+            self.preview.result()  # a failure drawing the preview figures is raised here, not lost
         outcome = self.render.result()
         if self.job.plan == "analyse":
             write_results(self.folder, outcome.results)
@@ -249,17 +252,32 @@ def _study(job: _Job, dataset, config: Config, progress: Progress, worker, stage
         _copy(previous, previous.files(study.id), stage)
         return _Step(job, study.results_from_json(read_json(folder / RESULTS) or {}), folder)
     timings = Progress(quiet=not progress.enabled, stream=progress.stream)
+    preview = None
     if job.plan == "re-render":
         with timings.stage("reuse results"):
             _copy(previous, previous.analysis_files(study.id), stage)
             results = study.results_from_json(read_json(folder / RESULTS) or {})
     else:
-        results = _with_comparison(study, study.analyse(dataset, config, timings), previous)
+        analysed, preview = _analysed(study, dataset, config, timings, worker, folder)
+        results = _with_comparison(study, analysed, previous)
         uses = {i: r for i, r in related.items() if i in getattr(study, "uses", ())}
         if uses:
             results = study.with_related(results, uses)
     render = worker.submit(study.id, results, config, folder, draw_figures=job.plan == "analyse")
-    return _Step(job, results, folder, render, timings)
+    return _Step(job, results, folder, render, timings, preview)
+
+
+def _analysed(study: Study, dataset, config: Config, progress: Progress, worker, folder: Path) -> tuple[Any, Any]:
+    """``study.analyse``, and the worker's answer to its preview figures (None for a study without a ``preview`` hook).
+
+    A study with a preview computes it first and hands it to the worker, which draws those figures
+    while the rest of the analysis runs; ``analyse`` then takes the preview rather than compute it again.
+    """
+    if not hasattr(study, "preview"):
+        return study.analyse(dataset, config, progress), None
+    preview = study.preview(dataset, config, progress)
+    drawing = worker.preview(study.id, preview, folder)
+    return study.analyse(dataset, config, progress, preview=preview), drawing
 
 
 def _with_comparison(study: Study, results, previous):

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportgen.formatters import fmt_ci, fmt_int, fmt_or, fmt_pct, fmt_rate, plain_name, term_label
-from reportgen.results import AnalysisResults, FigureInfo
+from reportgen.results import AnalysisResults, FigureInfo, Overview
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -91,19 +91,19 @@ def _ink_on(image, value: float) -> str:
     return "black" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "white"
 
 
-def class_balance(r: AnalysisResults, path: Path) -> FigureInfo:
+def class_balance(r: AnalysisResults | Overview, path: Path) -> FigureInfo:
     """Bar chart of the target classes."""
     counts, shares = r.exploration.class_balance, r.exploration.class_shares
     with _figure(path, (5.0, 3.4)) as ax:
         bars = ax.bar(list(counts), list(counts.values()), color=PALETTE[: len(counts)])
         ax.bar_label(bars, labels=[f"{fmt_int(v)} ({fmt_pct(shares[k])})" for k, v in counts.items()])
         ax.set_ylabel("videos")
-        ax.set_title(f"Class balance of {plain_name(r.model.target)}")
+        ax.set_title(f"Class balance of {plain_name(r.target)}")
     parts = [f"{k}: {fmt_int(v)} videos ({fmt_pct(shares[k])})" for k, v in counts.items()]
     return FigureInfo(path.name, "Class balance", "Bar chart of class balance. " + "; ".join(parts) + ".", "Usable rows by class.")
 
 
-def distributions(r: AnalysisResults, path: Path) -> FigureInfo:
+def distributions(r: AnalysisResults | Overview, path: Path) -> FigureInfo:
     """Box plots of each numeric predictor by class, from the computed quantiles."""
     groups = [g for g in r.exploration.class_balance]
     columns = list(r.exploration.correlation_columns)
@@ -138,7 +138,7 @@ def distributions(r: AnalysisResults, path: Path) -> FigureInfo:
     return FigureInfo(path.name, "Distributions by class", alt, caption)
 
 
-def correlations(r: AnalysisResults, path: Path) -> FigureInfo:
+def correlations(r: AnalysisResults | Overview, path: Path) -> FigureInfo:
     """Heatmap of the Pearson correlations of the numeric columns."""
     columns = [plain_name(c) for c in r.exploration.correlation_columns]
     matrix = r.exploration.correlation
@@ -273,6 +273,8 @@ def _readable_log_ticks(ax: Axes, low: float, high: float) -> None:
     ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
 
 
+#: The figures an ``Overview`` draws (before the model is fitted): they read only the exploration.
+PREVIEW_FIGURES = ("class_balance.png", "distributions.png", "correlations.png")
 FIGURES: tuple[tuple[str, Callable[[AnalysisResults, Path], FigureInfo]], ...] = (
     ("class_balance.png", class_balance),
     ("distributions.png", distributions),

@@ -10,10 +10,18 @@ from reportgen import schema
 from reportgen.config import Config
 from reportgen.data import Dataset, load_dataset
 from reportgen.progress import Progress
-from reportgen.results import AnalysisResults
+from reportgen.results import AnalysisResults, Overview
 
 
-def analyse(dataset: Dataset, config: Config, progress: Progress | None = None) -> AnalysisResults:
+def overview(dataset: Dataset, config: Config, progress: Progress | None = None) -> Overview:
+    """The exploration of every usable row: the first stage, and all that the first three figures read."""
+    from reportgen.analysis.eda import explore
+
+    with (progress or Progress(quiet=True)).stage("explore", dataset.summary.rows_used):
+        return Overview(dataset.summary, explore(dataset.frame, config), config.model.target)
+
+
+def analyse(dataset: Dataset, config: Config, progress: Progress | None = None, preview: Overview | None = None) -> AnalysisResults:
     """Run every analysis once, in order, on a loaded dataset.
 
     Parameters
@@ -23,6 +31,8 @@ def analyse(dataset: Dataset, config: Config, progress: Progress | None = None) 
     config : Config
     progress : Progress, optional
         Stage reporting and timings.
+    preview : Overview, optional
+        ``overview(dataset, config)`` when the caller has it already (the build draws its figures meanwhile).
 
     Returns
     -------
@@ -31,7 +41,6 @@ def analyse(dataset: Dataset, config: Config, progress: Progress | None = None) 
     """
     from reportgen.analysis.assumptions import CheckContext, box_tidwell, run_checks, screen_collinearity
     from reportgen.analysis.design import design_spec, log1p_counts
-    from reportgen.analysis.eda import explore
     from reportgen.analysis.evaluation import evaluate
     from reportgen.analysis.influence import influence
     from reportgen.analysis.logit import fit_logit
@@ -43,8 +52,7 @@ def analyse(dataset: Dataset, config: Config, progress: Progress | None = None) 
 
     progress = progress or Progress(quiet=True)
     m, rows = config.model, dataset.summary.rows_used
-    with progress.stage("explore", rows):
-        exploration = explore(dataset.frame, config)
+    exploration = (preview or overview(dataset, config, progress)).exploration
     with progress.stage("split", rows):
         # The model never reads the transcriptions: leave the largest column out of every copy.
         modelled = dataset.frame.drop(columns=[schema.TRANSCRIPTION], errors="ignore")

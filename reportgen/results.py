@@ -243,6 +243,19 @@ class FigureInfo:
 
 
 @dataclass(frozen=True)
+class Overview:
+    """What the regression knows before it splits the rows: how they were read and their exploration.
+
+    Its first figures (class balance, distributions, correlations) read only this, so a build draws
+    them while the model is still being fitted; ``AnalysisResults`` offers the same attributes.
+    """
+
+    data: DataSummary
+    exploration: Exploration
+    target: str
+
+
+@dataclass(frozen=True)
 class AnalysisResults:
     """Everything the analyses found, in pipeline order."""
 
@@ -256,6 +269,11 @@ class AnalysisResults:
     method_comparison: MethodComparison | None = None
     model_value: ModelValue | None = None  # intervals, cross-validation, the one-column baseline (issue 16)
     influence: Influence | None = None  # Cook's distance and the refit without the most influential rows
+
+    @property
+    def target(self) -> str:
+        """The modelled column (as ``Overview.target``)."""
+        return self.model.target
 
     def to_json(self) -> dict[str, Any]:
         """The ``results.json`` document (SPEC.md, schema_version 1)."""

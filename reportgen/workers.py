@@ -45,13 +45,16 @@ class RenderOutcome:
     seconds: float = 0.0  # from the request to the answer, as the build waited for it
 
 
-def render_outputs(study_id: str, results: Any, config: Config, folder: Path, draw_figures: bool) -> RenderOutcome:
-    """Draw a study's figures (unless reused) and write each of its documents into ``folder``.
+def render_outputs(
+    study_id: str, results: Any, config: Config, folder: Path, draw_figures: bool, drawn: tuple[Any, ...] = ()
+) -> RenderOutcome:
+    """Draw a study's figures (unless reused, or ``drawn`` already) and write each of its documents into ``folder``.
 
     The figures are drawn in two processes, alternate figures in each (a
     study's slow figures are rarely neighbours); the documents are
     independent of one another, so all but the first are written in forked
-    processes while the first is written here.
+    processes while the first is written here. ``drawn`` holds the records of
+    figures drawn earlier from the study's preview (``Jobs.preview``).
     """
     from reportgen.render import DOCUMENTS
     from reportgen.studies import get
@@ -61,15 +64,43 @@ def render_outputs(study_id: str, results: Any, config: Config, folder: Path, dr
     timings: dict[str, float] = {}
     if draw_figures:
         drawers = study.figures()
-        halves = [drawers[0::2], drawers[1::2]]
-        drawn = run_in_parallel([(f"half {i}", partial(_draw, results, folder / "figures", h)) for i, h in enumerate(halves) if h])
-        infos = {info.file: info for _, part in drawn.values() for info in part}
+        infos = {info.file: info for info in drawn}
+        left = tuple((name, draw) for name, draw in drawers if name not in infos)
+        halves = [left[0::2], left[1::2]]
+        done = run_in_parallel([(f"half {i}", partial(_draw, results, folder / "figures", h)) for i, h in enumerate(halves) if h])
+        infos.update({info.file: info for _, part in done.values() for info in part})
         results = dataclasses.replace(results, figures=tuple(infos[name] for name, _ in drawers))
-        timings["figures"] = max((seconds for seconds, _ in drawn.values()), default=0.0)
+        timings["figures"] = max((seconds for seconds, _ in done.values()), default=0.0)
     documents = [*DOCUMENTS, *getattr(study, "documents", tuple)()]
     calls = [(", ".join(files), partial(render, study, results, config, folder)) for files, render in documents]
     timings.update({f"render {name}": seconds for name, (seconds, _) in run_in_parallel(calls).items()})
     return RenderOutcome(results, tuple(f for files, _ in documents for f in files), timings)
+
+
+class Jobs:
+    """What the render worker does for a build: draw a study's preview figures early, render a study.
+
+    A study with a ``preview`` hook hands its preview over while it goes on analysing; the figures
+    named in its ``preview_figures`` are drawn from it at once (the worker is idle then), and their
+    records are kept here until the study's results come, when only the other figures are drawn.
+    """
+
+    def __init__(self) -> None:
+        self._early: dict[Path, tuple[Any, ...]] = {}
+
+    def preview(self, study_id: str, preview: Any, folder: Path) -> int:
+        """Draw the study's preview figures into ``folder/figures``; how many were drawn."""
+        from reportgen.studies import get
+
+        study = get(study_id)
+        names = set(getattr(study, "preview_figures", ()))
+        drawers = tuple((name, draw) for name, draw in study.figures() if name in names)
+        self._early[folder] = _draw(preview, folder / "figures", drawers)
+        return len(drawers)
+
+    def render(self, study_id: str, results: Any, config: Config, folder: Path, draw_figures: bool) -> RenderOutcome:
+        """``render_outputs``, with the figures already drawn from the study's preview."""
+        return render_outputs(study_id, results, config, folder, draw_figures, self._early.pop(folder, ()))
 
 
 def _draw(results: Any, folder: Path, drawers: tuple[tuple[str, Any], ...]) -> tuple[Any, ...]:
@@ -188,8 +219,7 @@ class RenderWorker:
     def render(self, study_id: str, results: Any, config: Config, folder: Path, draw_figures: bool) -> RenderOutcome:
         """A study's figures and documents, rendered in the worker; its failure is raised here."""
         start = time.perf_counter()
-        self._conn.send((study_id, results, config, folder, draw_figures))
-        outcome = _answer(self._conn, self._process, "the render worker")
+        outcome = self._ask("render", (study_id, results, config, folder, draw_figures))
         return dataclasses.replace(outcome, seconds=round(time.perf_counter() - start, 4))
 
     def submit(self, study_id: str, results: Any, config: Config, folder: Path, draw_figures: bool) -> Future:
@@ -198,11 +228,24 @@ class RenderWorker:
         One thread talks to the worker, so requests are rendered one after the other, in order; the
         thread, not the caller, waits on the pipe (a large answer fills the pipe until someone reads it).
         """
+        return self._thread().submit(self.render, study_id, results, config, folder, draw_figures)
+
+    def preview(self, study_id: str, preview: Any, folder: Path) -> Future:
+        """Have the worker draw a study's preview figures now (``Jobs.preview``); a Future of how many it drew."""
+        return self._thread().submit(self._ask, "preview", (study_id, preview, folder))
+
+    def _ask(self, job: str, args: tuple[Any, ...]) -> Any:
+        """Send one job and wait for its answer (in the sender thread, one job at a time)."""
+        self._conn.send((job, args))
+        return _answer(self._conn, self._process, "the render worker")
+
+    def _thread(self) -> Any:
+        """The one thread that talks to the worker, made at the first request."""
         if self._sender is None:
             from concurrent.futures import ThreadPoolExecutor
 
             self._sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reportgen-render")
-        return self._sender.submit(self.render, study_id, results, config, folder, draw_figures)
+        return self._sender
 
     def close(self) -> None:
         """Tell the worker to stop; end it if it does not (after Ctrl-C in the main process)."""
@@ -229,10 +272,12 @@ def _serve(conn: Any) -> None:
     # the staged folder, which the build discards.
     signal.signal(signal.SIGTERM, lambda *_: os._exit(1))
     _warm_up()
+    jobs = Jobs()
     try:
-        while (job := conn.recv()) is not None:
+        while (request := conn.recv()) is not None:
+            job, args = request
             try:
-                conn.send((True, render_outputs(*job)))
+                conn.send((True, getattr(jobs, job)(*args)))
             except Exception as exc:  # sent back and raised in the main process
                 conn.send((False, exc))
     except (EOFError, BrokenPipeError):
@@ -269,15 +314,30 @@ def _warm_up() -> None:
 class _InProcess:
     """The worker's interface, rendering in this process (where fork is not available)."""
 
-    render = staticmethod(render_outputs)
+    def __init__(self) -> None:
+        self._jobs = Jobs()
 
-    def submit(self, *job: Any, **options: Any) -> Future:
+    def render(self, study_id: str, results: Any, config: Config, folder: Path, draw_figures: bool) -> RenderOutcome:
+        """Render now, here."""
+        return self._jobs.render(study_id, results, config, folder, draw_figures)
+
+    def submit(self, study_id: str, results: Any, config: Config, folder: Path, draw_figures: bool) -> Future:
         """Render now, here; the answer as a finished Future (the interface of ``RenderWorker.submit``)."""
+        start = time.perf_counter()
+        job = (study_id, results, config, folder, draw_figures)
+        return self._done(lambda: dataclasses.replace(self._jobs.render(*job), seconds=round(time.perf_counter() - start, 4)))
+
+    def preview(self, study_id: str, preview: Any, folder: Path) -> Future:
+        """Draw the preview figures now, here (the interface of ``RenderWorker.preview``)."""
+        return self._done(lambda: self._jobs.preview(study_id, preview, folder))
+
+    @staticmethod
+    def _done(call: Callable[[], Any]) -> Future:
+        """``call``'s value, or its exception, as a finished Future (raised where the caller asks, as from the worker)."""
         done: Future = Future()
         try:
-            start = time.perf_counter()
-            done.set_result(dataclasses.replace(render_outputs(*job, **options), seconds=round(time.perf_counter() - start, 4)))
-        except Exception as exc:  # raised where the caller asks for the result, as from the worker
+            done.set_result(call())
+        except Exception as exc:
             done.set_exception(exc)
         return done
 

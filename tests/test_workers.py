@@ -88,3 +88,31 @@ def test_without_fork_a_background_call_runs_here_once_when_asked(monkeypatch):
         assert calls == []  # nothing runs before its value is asked for
         assert value() == 1 and value() == 1
     assert calls == [os.getpid()]
+
+
+def test_a_studys_preview_figures_are_drawn_early_and_not_again_with_its_results(tmp_path, monkeypatch):
+    from reportgen import figures
+    from reportgen.config import Config
+    from reportgen.engines import load_studies
+    from reportgen.pipeline import analyse, overview
+    from reportgen.studies import get
+    from reportgen.synthetic import write_csv
+    from reportgen.workers import Jobs
+
+    config, study = Config(), get("regression")
+    dataset = load_studies("pandas", write_csv(tmp_path / "d.csv", rows=2_000, seed=3), [study], config)["regression"]
+    preview = overview(dataset, config)
+    results = analyse(dataset, config, preview=preview)
+    assert results.exploration == preview.exploration  # computed once, handed on
+    jobs, folder = Jobs(), tmp_path / "regression"
+    assert jobs.preview("regression", preview, folder) == 3
+    assert sorted(p.name for p in (folder / "figures").iterdir()) == sorted(figures.PREVIEW_FIGURES)
+
+    def drawn_twice(*_):
+        raise AssertionError("a preview figure was drawn again")
+
+    monkeypatch.setattr(figures, "FIGURES", tuple((n, drawn_twice if n in figures.PREVIEW_FIGURES else d) for n, d in figures.FIGURES))
+    outcome = jobs.render("regression", results, config, folder, True)
+    assert [f.file for f in outcome.results.figures] == [n for n, _ in figures.FIGURES]  # every figure, in the report's order
+    assert outcome.results.figures[0].alt.startswith("Bar chart of class balance")
+    assert len(list((folder / "figures").iterdir())) == len(figures.FIGURES)

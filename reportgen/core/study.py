@@ -32,6 +32,12 @@ Optional hooks, for studies that need them (the build looks them up with ``getat
   are in the same build (``{id: results}``, those built earlier in project order)
   and renders what ``with_related`` returns, so the quoted numbers are in the
   study's own results.json.
+- ``preview(dataset, config, progress)`` and ``preview_figures``: a study whose
+  first figures need only a first, quick part of its analysis (the regression's
+  exploration) computes that part as its preview; the build hands it to the
+  render worker, which draws the figures named in ``preview_figures`` (a subset of
+  ``figures()``, whose drawers read only what the preview holds) while the rest
+  of the analysis runs, and calls ``analyse(dataset, config, progress, preview=...)``.
 """
 
 from __future__ import annotations

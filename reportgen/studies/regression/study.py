@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from reportgen.core.summary import ExecutiveSummary
     from reportgen.data import Dataset, Table
     from reportgen.progress import Progress
-    from reportgen.results import AnalysisResults
+    from reportgen.results import AnalysisResults, Overview
 
 
 class RegressionStudy:
@@ -48,11 +48,24 @@ class RegressionStudy:
         """The model and check settings."""
         return {"model": dataclasses.asdict(config.model), "checks": dataclasses.asdict(config.checks)}
 
-    def analyse(self, dataset: Dataset, config: Config, progress: Progress) -> AnalysisResults:
-        """Explore, split, check, fit, evaluate, and the method note."""
+    @property
+    def preview_figures(self) -> tuple[str, ...]:
+        """The figures drawn from the preview while the model is fitted."""
+        from reportgen.figures import PREVIEW_FIGURES
+
+        return PREVIEW_FIGURES
+
+    def preview(self, dataset: Dataset, config: Config, progress: Progress) -> Overview:
+        """The exploration, first: the build draws its figures while the rest of the analysis runs."""
+        from reportgen.pipeline import overview
+
+        return overview(dataset, config, progress)
+
+    def analyse(self, dataset: Dataset, config: Config, progress: Progress, preview: Overview | None = None) -> AnalysisResults:
+        """Explore (unless ``preview`` holds it), split, check, fit, evaluate, and the method note."""
         from reportgen.pipeline import analyse
 
-        return analyse(dataset, config, progress)
+        return analyse(dataset, config, progress, preview)
 
     def figures(self) -> tuple[tuple[str, FigureDrawer], ...]:
         """The seven figures of the technical report (the confusion matrix also goes on the summary)."""
