@@ -36,13 +36,18 @@ __all__ = [
     "VarianceCheck",
     "WelchTest",
     "brown_forsythe",
+    "brown_forsythe_from_moments",
     "compare_groups",
     "hedges_g",
+    "hedges_g_from_moments",
     "mann_whitney",
+    "mann_whitney_from_ranks",
     "median_difference",
     "pool_effects",
     "summarise",
+    "summary_from_percentiles",
     "welch",
+    "welch_from_moments",
 ]
 
 #: The level of every interval here.
@@ -170,7 +175,24 @@ def summarise(values: np.ndarray, label: str) -> GroupSummary:
     x = np.asarray(values, dtype=float)
     pct = np.percentile(x, PERCENTILES)
     sd = float(x.std(ddof=1)) if len(x) > 1 else float("nan")
-    return GroupSummary(label, len(x), float(x.mean()), sd, float(pct[50]), float(pct[25]), float(pct[75]), float(pct[75] - pct[25]), tuple(float(v) for v in pct))
+    return summary_from_percentiles(label, len(x), float(x.mean()), sd, pct)
+
+
+def summary_from_percentiles(label: str, n: int, mean: float, sd: float, pct) -> GroupSummary:
+    """A group summary from its size, mean, SD and its percentiles 0-100 (``PERCENTILES``), however computed.
+
+    Parameters
+    ----------
+    label : str
+        The group's name.
+    n : int
+        Its size.
+    mean, sd : float
+        Its mean and SD (n - 1).
+    pct : sequence of float
+        Its percentiles at ``PERCENTILES``, linear interpolation.
+    """
+    return GroupSummary(label, n, mean, sd, float(pct[50]), float(pct[25]), float(pct[75]), float(pct[75] - pct[25]), tuple(float(v) for v in pct))
 
 
 def brown_forsythe(a: np.ndarray, b: np.ndarray) -> VarianceCheck:
@@ -178,18 +200,70 @@ def brown_forsythe(a: np.ndarray, b: np.ndarray) -> VarianceCheck:
     from scipy.stats import levene
 
     res = levene(a, b, center="median")
-    sa, sb = float(a.std(ddof=1)), float(b.std(ddof=1))
-    sd_ratio = max(sa, sb) / min(sa, sb) if min(sa, sb) > 0 else float("inf")
-    return VarianceCheck("Brown-Forsythe", float(res.statistic), float(res.pvalue), sd_ratio, max(len(a), len(b)) / min(len(a), len(b)))
+    return _variance_check(float(res.statistic), float(res.pvalue), float(a.std(ddof=1)), float(b.std(ddof=1)), len(a), len(b))
+
+
+def brown_forsythe_from_moments(deviations: list[tuple[int, float, float]], sd_a: float, sd_b: float) -> VarianceCheck:
+    """The Brown-Forsythe test from each group's n, mean and variance (n - 1) of its absolute deviations from its median.
+
+    ``scipy.stats.levene(center="median")``'s W = (N - k) sum n_i (Z_i - Z)^2 / ((k - 1) sum (n_i - 1) s_i^2),
+    where Z_i and s_i^2 are group i's mean and variance of |x - median_i| and Z their n-weighted mean; p from
+    F(k - 1, N - k). ``deviations`` holds (n, mean, variance) per group, the focal group first.
+    """
+    from scipy import special
+
+    k = len(deviations)
+    total = sum(n for n, _, _ in deviations)
+    grand = sum(n * m for n, m, _ in deviations) / total
+    numer = (total - k) * sum(n * (m - grand) ** 2 for n, m, _ in deviations)
+    denom = (k - 1.0) * sum((n - 1) * v for n, _, v in deviations)
+    w = numer / denom if denom else (math.inf if numer else math.nan)
+    p = float(special.fdtrc(k - 1.0, float(total - k), w)) if math.isfinite(w) else (0.0 if w == math.inf else math.nan)
+    return _variance_check(w, p, sd_a, sd_b, deviations[0][0], deviations[1][0])
+
+
+def _variance_check(statistic: float, p_value: float, sd_a: float, sd_b: float, n_a: int, n_b: int) -> VarianceCheck:
+    """The Brown-Forsythe result with the SD ratio (larger over smaller) and the size ratio."""
+    sd_ratio = max(sd_a, sd_b) / min(sd_a, sd_b) if min(sd_a, sd_b) > 0 else float("inf")
+    return VarianceCheck("Brown-Forsythe", statistic, p_value, sd_ratio, max(n_a, n_b) / min(n_a, n_b))
 
 
 def welch(a: np.ndarray, b: np.ndarray) -> WelchTest:
-    """Welch's two-sided t-test (``scipy.stats.ttest_ind(equal_var=False)``) and its ``LEVEL`` interval of the difference."""
-    from scipy.stats import ttest_ind
+    """Welch's two-sided t-test (``scipy.stats.ttest_ind(equal_var=False)``) and its ``LEVEL`` interval of the difference.
 
-    res = ttest_ind(a, b, equal_var=False)
-    ci = res.confidence_interval(LEVEL)
-    return WelchTest(float(res.statistic), float(res.df), float(res.pvalue), float(a.mean() - b.mean()), float(ci.low), float(ci.high))
+    Computed by ``welch_from_moments`` from each group's n, mean and variance taken as scipy takes them
+    (the mean of squared deviations times n / (n - 1)), which gives scipy's numbers bit for bit.
+    """
+    import numpy as np
+
+    def variance(x: np.ndarray) -> float:
+        # scipy's _var, not numpy's x.var(ddof=1): the two differ in the last bit on some data.
+        return float(np.mean((x - x.mean()) ** 2) * (len(x) / (len(x) - 1)))
+
+    return welch_from_moments(len(a), float(a.mean()), variance(a), len(b), float(b.mean()), variance(b))
+
+
+def welch_from_moments(n_a: int, mean_a: float, var_a: float, n_b: int, mean_b: float, var_b: float) -> WelchTest:
+    """Welch's two-sided t-test and the ``LEVEL`` interval of ``mean_a - mean_b`` from each group's n, mean and variance (n - 1).
+
+    scipy's formulas (``_unequal_var_ttest_denom``, ``_ttest_ind_from_stats``, ``_t_confidence_interval``):
+    SE = sqrt(v_a / n_a + v_b / n_b), Welch-Satterthwaite df (1 when both variances are 0), t = difference / SE,
+    p = 2 T_df(-|t|), interval difference + T_df^-1(0.025, 0.975) SE.
+    """
+    import numpy as np
+    from scipy import special
+
+    vn_a, vn_b = var_a / n_a, var_b / n_b
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df = np.float64(vn_a + vn_b) ** 2 / (np.float64(vn_a) ** 2 / (n_a - 1) + np.float64(vn_b) ** 2 / (n_b - 1))
+        df = 1.0 if np.isnan(df) else float(df)
+        se = math.sqrt(vn_a + vn_b)
+        difference = mean_a - mean_b
+        t = float(np.divide(np.float64(difference), np.float64(se)))
+    p = float(2 * special.stdtr(df, -abs(t)))
+    tail = (1 - LEVEL) / 2
+    low, high = special.stdtrit(df, np.array([tail, 1 - tail]))
+    return WelchTest(t, df, p, float(difference), float(low * se + difference), float(high * se + difference))
 
 
 def mann_whitney(a: np.ndarray, b: np.ndarray) -> RankTest:
@@ -197,24 +271,60 @@ def mann_whitney(a: np.ndarray, b: np.ndarray) -> RankTest:
     from scipy.stats import mannwhitneyu
 
     res = mannwhitneyu(a, b, alternative="two-sided")
-    na, nb = len(a), len(b)
-    ps = float(res.statistic) / (na * nb)
+    return _rank_test(float(res.statistic), float(res.pvalue), len(a), len(b))
+
+
+def mann_whitney_from_ranks(rank_sum: float, n_a: int, n_b: int, tie_term: float, ties: bool) -> RankTest:
+    """``mann_whitney`` from the sum of ``a``'s average ranks in both groups together and the ties' sum of t^3 - t.
+
+    scipy's ``mannwhitneyu`` (two-sided, continuity-corrected): U_a = R_a - n_a (n_a + 1) / 2; with U the
+    larger of U_a and n_a n_b - U_a, z = (U - n_a n_b / 2 - 0.5) / sqrt(n_a n_b / 12 ((n + 1) - tie_term / (n (n - 1))))
+    and p = 2 Phi(-z), at most 1. scipy uses the exact distribution of U instead when a group has 8 or fewer
+    values and no value is tied (``ties`` False); so does this function, through scipy's own.
+    """
+    import numpy as np
+    from scipy import special
+
+    u_a = rank_sum - n_a * (n_a + 1) / 2
+    u = max(u_a, n_a * n_b - u_a)
+    if (n_a <= 8 or n_b <= 8) and not ties:
+        from scipy.stats import _mannwhitneyu
+
+        exact = _mannwhitneyu._MWU(n_a, n_b)
+        p = float(exact.sf(np.asarray(u, np.int64)))
+    else:
+        n = n_a + n_b
+        s = math.sqrt(n_a * n_b / 12 * ((n + 1) - tie_term / (n * (n - 1))))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = np.float64(u - n_a * n_b / 2 - 0.5) / np.float64(s)
+        p = float(special.ndtr(-z))
+    return _rank_test(float(u_a), min(max(2 * p, 0.0), 1.0), n_a, n_b)
+
+
+def _rank_test(u: float, p_value: float, na: int, nb: int) -> RankTest:
+    """U of ``a`` and its p with the rank-biserial correlation and the probability of superiority read from U, with intervals."""
+    ps = u / (na * nb)
     rb = 2 * ps - 1
     se = math.sqrt((na + nb + 1) / (3 * na * nb))
     z = math.atanh(max(-1 + 1e-12, min(1 - 1e-12, rb)))
     low, high = math.tanh(z - _z() * se), math.tanh(z + _z() * se)
-    return RankTest(float(res.statistic), float(res.pvalue), rb, low, high, ps, (low + 1) / 2, (high + 1) / 2)
+    return RankTest(u, p_value, rb, low, high, ps, (low + 1) / 2, (high + 1) / 2)
 
 
 def hedges_g(a: np.ndarray, b: np.ndarray) -> Estimate:
-    """Hedges' g (pooled-SD standardised difference, small-sample corrected) with its normal-theory interval.
+    """Hedges' g (pooled-SD standardised difference, small-sample corrected) with its normal-theory interval (``hedges_g_from_moments``)."""
+    return hedges_g_from_moments(len(a), a.mean(), a.var(ddof=1), len(b), b.mean(), b.var(ddof=1))
+
+
+def hedges_g_from_moments(n_a: int, mean_a: float, var_a: float, n_b: int, mean_b: float, var_b: float) -> Estimate:
+    """Hedges' g with its normal-theory interval from each group's n, mean and variance (n - 1).
 
     d = (mean_a - mean_b) / s_pooled; g = J d with J = 1 - 3 / (4 (n_a + n_b) - 9);
     SE(g) = J sqrt((n_a + n_b) / (n_a n_b) + d^2 / (2 (n_a + n_b))) (Hedges & Olkin 1985).
     """
-    na, nb = len(a), len(b)
-    pooled = math.sqrt(((na - 1) * a.var(ddof=1) + (nb - 1) * b.var(ddof=1)) / (na + nb - 2))
-    diff = float(a.mean() - b.mean())
+    na, nb = n_a, n_b
+    pooled = math.sqrt(((na - 1) * var_a + (nb - 1) * var_b) / (na + nb - 2))
+    diff = float(mean_a - mean_b)
     if pooled == 0:
         return Estimate(0.0, 0.0, 0.0) if diff == 0 else Estimate(math.copysign(math.inf, diff), math.nan, math.nan)
     d = diff / pooled

@@ -12,13 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reportgen.core.summary import of_sample
 from reportgen.figures import PALETTE, _figure
 from reportgen.formatters import fmt_pct, plain_name
 from reportgen.results import FigureInfo
 from reportgen.stats.groups import GroupSummary
 from reportgen.studies.hypothesis.results import HypothesisResults
-from reportgen.studies.hypothesis.wording import fmt_measure, fmt_range, fmt_stat, p_text
+from reportgen.studies.hypothesis.wording import fmt_measure, fmt_range, fmt_stat, of_rows, p_text
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -67,7 +66,7 @@ def distributions(r: HypothesisResults, path: Path) -> FigureInfo:
         f"Welch {p_text(o.welch.p_value)}."
     )
     caption = (
-        f"{name.capitalize()} by {plain_name(r.by)}, all usable rows{of_sample(r.data)}: boxes span the quartiles, whiskers the "
+        f"{name.capitalize()} by {plain_name(r.by)}, all usable rows{of_rows(r)}: boxes span the quartiles, whiskers the "
         f"{_WHISKERS[0]}th to {_WHISKERS[1]}th percentiles, each dot one percentile."
     )
     return FigureInfo(path.name, f"{name.capitalize()} by {plain_name(r.by)}", alt, caption)

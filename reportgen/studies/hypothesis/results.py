@@ -53,6 +53,19 @@ class Stratum:
 
 
 @dataclass(frozen=True)
+class AllRowsCoverage:
+    """Which numbers cover every usable row when an out-of-core engine gave the study a sample.
+
+    Every group summary, test, effect size, stratum and the point estimate of the difference in medians
+    covers all ``rows``; the bootstrap intervals of the difference in medians need the rows in memory and
+    are drawn from the ``sample`` alone.
+    """
+
+    rows: int  # usable rows the aggregates cover
+    sample: int  # of them, the sampled rows the median intervals were drawn from
+
+
+@dataclass(frozen=True)
 class HypothesisResults:
     """The whole study: settings used, rows, the overall comparison, the strata and the finding."""
 
@@ -73,6 +86,8 @@ class HypothesisResults:
     finding: Finding
     figures: tuple[FigureInfo, ...] = field(default=())
     previous: BuildComparison | None = None
+    #: Set when the comparisons cover every usable row but the study was handed a sample (DuckDB, Spark).
+    all_rows: AllRowsCoverage | None = None
 
     @property
     def significant(self) -> bool:
@@ -88,6 +103,8 @@ class HypothesisResults:
         doc = {"schema_version": SCHEMA_VERSION, **dataclasses.asdict(self)}
         doc["data"] = data_json(self.data)  # no "sample" key unless a sample was drawn
         doc["significant"] = self.significant
+        if doc["all_rows"] is None:
+            del doc["all_rows"]  # as data_json drops "sample": a build on every row writes the file it always did
         return doc
 
     @classmethod

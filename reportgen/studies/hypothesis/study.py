@@ -55,11 +55,11 @@ class HypothesisStudy:
         return dataclasses.asdict(config.study_settings(self.id))
 
     def analyse(self, dataset: Dataset, config: Config, progress: Progress) -> HypothesisResults:
-        """Compare the groups overall and within each stratum."""
+        """Compare the groups overall and within each stratum (over every usable row when an engine left them behind a sample)."""
         from reportgen.studies.hypothesis.analysis import analyse
 
         with progress.stage("hypothesis tests"):
-            return analyse(dataset.frame, dataset.summary, config.study_settings(self.id))
+            return analyse(dataset.frame, dataset.summary, config.study_settings(self.id), dataset.all_rows)
 
     def figures(self) -> tuple[tuple[str, FigureDrawer], ...]:
         """The distributions by group, and the comparison within strata."""

@@ -12,11 +12,11 @@ behind it.
 from __future__ import annotations
 
 from reportgen.config import Config
-from reportgen.core.summary import SECTION_TITLES, Block, ExecutiveSummary, Section, of_sample, sample_blocks, SummaryFigure
+from reportgen.core.summary import SECTION_TITLES, Block, ExecutiveSummary, Section, sample_blocks, SummaryFigure
 from reportgen.formatters import fmt_int, fmt_num, fmt_p, fmt_pct, plain_name
 from reportgen.studies.hypothesis import narrative
 from reportgen.studies.hypothesis.results import HypothesisResults
-from reportgen.studies.hypothesis.wording import fmt_measure, fmt_range, fmt_stat, group_words, p_text, stratum_words
+from reportgen.studies.hypothesis.wording import coverage_note, fmt_measure, fmt_range, fmt_stat, group_words, of_rows, p_text, plain_coverage, stratum_words
 
 __all__ = ["build_summary"]
 
@@ -30,8 +30,18 @@ def build_summary(results: HypothesisResults, config: Config, audience: str | No
     r = results
     title = f"Executive Summary: Do {_title(group_words(r.by, r.focal))} and {_title(group_words(r.by, r.reference))} Differ in {_title(plain_name(r.measure))}?"
     subtitle = f"A test of {plain_name(r.measure)} by {plain_name(r.by)}, checked within {plain_name(r.stratify)}"
-    sections = tuple(Section(key, SECTION_TITLES[key], (*writer[key](r), *sample_blocks(key, r.data, audience))) for key in SECTION_TITLES)
+    sections = tuple(Section(key, SECTION_TITLES[key], (*writer[key](r), *_sample_blocks(key, r, audience))) for key in SECTION_TITLES)
     return ExecutiveSummary(audience, title, subtitle, sections, _figure(r, audience))
+
+
+def _sample_blocks(section: str, r: HypothesisResults, audience: str) -> tuple[Block, ...]:
+    """The shared sample statement, or, when the comparisons covered every usable row behind the sample, which numbers did."""
+    if r.all_rows is None:
+        return sample_blocks(section, r.data, audience)
+    if section != "overview":
+        return ()
+    note = coverage_note(r)
+    return (Block(note[0].upper() + note[1:] if audience == "technical" else plain_coverage(r), lead="Rows:"),)
 
 
 def _title(words: str) -> str:
@@ -50,7 +60,7 @@ def _lead_overview(r: HypothesisResults) -> list[Block]:
     kinds = " and ".join(stratum_words(r.stratify, s.level) for s in r.strata)
     blocks = [
         Block(f"We were asked: do {focal} get more or fewer {plain_name(r.measure)} than {reference}?"),
-        Block(f"We looked at {of_sample(r.data, 'a sample of ')}{fmt_int(r.rows.used)} videos. We also compared {kinds} on their own, to compare like with like."),
+        Block(f"We looked at {of_rows(r, 'a sample of ')}{fmt_int(r.rows.used)} videos. We also compared {kinds} on their own, to compare like with like."),
     ]
     if _dropped(r):
         blocks.append(Block(f"We left out {fmt_int(_dropped(r))} videos with missing details.", optional=True))
@@ -103,7 +113,7 @@ def _tech_overview(r: HypothesisResults) -> list[Block]:
         ),
         Block(
             f"{fmt_int(r.rows.used)} of {fmt_int(r.data.rows_read)} rows used (dropped: {dropped})."
-            if r.data.sample is None
+            if r.data.sample is None or r.all_rows is not None
             else f"{fmt_int(r.data.rows_used)} of {fmt_int(r.data.rows_read)} rows usable (dropped: {dropped}); {fmt_int(r.rows.used)} of them used, in the sample."
         ),
     ]

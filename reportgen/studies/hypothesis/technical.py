@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from reportgen.config import Config
 from reportgen.core.document import BulletList, Document, Fact, Facts, FigureBlock, Paragraph, Section, Table, build_record
-from reportgen.core.summary import of_sample
 from reportgen.formatters import fmt_delta, fmt_int, fmt_num, fmt_p, fmt_pct, fmt_value, plain_name
 from reportgen.stats.groups import GroupSummary, TwoGroupComparison
 from reportgen.studies.hypothesis import narrative
 from reportgen.studies.hypothesis.results import HypothesisResults
-from reportgen.studies.hypothesis.wording import fmt_measure, fmt_range, fmt_stat, p_text, size_word
+from reportgen.studies.hypothesis.wording import coverage_sentence, fmt_measure, fmt_range, fmt_stat, of_rows, p_text, size_word
 
 __all__ = ["technical_report"]
 
@@ -95,14 +94,18 @@ def _data(r: HypothesisResults) -> Section:
         ("Rows in the file", fmt_int(d.rows_read)),
         ("Rows dropped by the loader", f"{fmt_int(d.rows_dropped)} ({loader})"),
         *((("Rows usable (all rows)", fmt_int(d.rows_used)),) if d.sample else ()),
-        (f"Rows this study received{of_sample(d, ' (a sample)')}", fmt_int(a.received)),
+        (f"Rows this study received{of_rows(r, ' (a sample)')}", fmt_int(a.received)),
     ]
     rows += [(f"Dropped here: {reason}", fmt_int(n)) for reason, n in a.dropped_reasons.items()]
     rows.append(("Rows used", fmt_int(a.used)))
+    if r.all_rows is not None:
+        rows.append(("Rows sampled (median intervals only)", fmt_int(r.all_rows.sample)))
     text = (
         f"Rows are dropped here only when {plain_name(r.measure)}, {plain_name(r.by)} or {plain_name(r.stratify)} is missing; "
         f"each dropped row is counted once, under the first of these it misses."
     )
+    if r.all_rows is not None:
+        text += " " + coverage_sentence(r)
     return Section("data", "Data", (Paragraph(text), Table("Rows read, dropped and used", ("Rows", "Count"), tuple(rows), numeric=(1,))))
 
 
@@ -124,7 +127,7 @@ def _group_row(label: str, g: GroupSummary) -> tuple[str, ...]:
 def _groups(r: HypothesisResults, figures: dict) -> Section:
     o = r.overall
     header = ("Group", "n", "Mean", "SD", "Median", "Q1 to Q3", "IQR")
-    table = Table(f"{plain_name(r.measure).capitalize()} by group, all usable rows{of_sample(r.data)}", header, (_group_row(o.focal.label, o.focal), _group_row(o.reference.label, o.reference)), numeric=(1, 2, 3, 4, 6))
+    table = Table(f"{plain_name(r.measure).capitalize()} by group, all usable rows{of_rows(r)}", header, (_group_row(o.focal.label, o.focal), _group_row(o.reference.label, o.reference)), numeric=(1, 2, 3, 4, 6))
     blocks = [table]
     if "distributions.png" in figures:
         blocks.append(FigureBlock(figures["distributions.png"]))
@@ -153,7 +156,7 @@ def _test_choice(r: HypothesisResults) -> Section:
         ("SD ratio (larger / smaller)", fmt_stat(v.sd_ratio)),
         ("Group size ratio", fmt_stat(v.n_ratio)),
     )
-    return Section("test-choice", "Why Welch's test, not Student's", (Paragraph(text), Table(f"Variance check, all usable rows{of_sample(r.data)}", ("Check", "Value"), rows, numeric=(1,))))
+    return Section("test-choice", "Why Welch's test, not Student's", (Paragraph(text), Table(f"Variance check, all usable rows{of_rows(r)}", ("Check", "Value"), rows, numeric=(1,))))
 
 
 def _test_rows(c: TwoGroupComparison) -> tuple[tuple[str, ...], ...]:
@@ -185,7 +188,13 @@ def _tests(r: HypothesisResults) -> Section:
         f"{fmt_pct(m.prob_superiority)} of the time (ties count half; 50.0% would be no difference)."
     )
     boot = f"The interval of the difference in medians is a percentile bootstrap of {fmt_int(r.resamples)} resamples, each group resampled on its own (seed {r.seed})."
-    table = Table(f"Tests and effect sizes, {r.focal} minus {r.reference}, all usable rows{of_sample(r.data)}", _TEST_HEADER, _test_rows(o), numeric=(2,))
+    if r.all_rows is not None:
+        boot = (
+            f"The interval of the difference in medians is a percentile bootstrap of {fmt_int(r.resamples)} resamples of the random sample of "
+            f"{fmt_int(r.all_rows.sample)} rows, each group resampled on its own (seed {r.seed}); every other number in the table, and that "
+            f"difference itself, covers all {fmt_int(r.all_rows.rows)} usable rows."
+        )
+    table = Table(f"Tests and effect sizes, {r.focal} minus {r.reference}, all usable rows{of_rows(r)}", _TEST_HEADER, _test_rows(o), numeric=(2,))
     return Section("tests", "Tests and effect sizes", (Paragraph(narrative.welch_sentence(r, o)), table, Paragraph(ps), Paragraph(robust + " " + boot)))
 
 
@@ -254,8 +263,14 @@ def _reproducibility(r: HypothesisResults, generated_at: str, versions: dict[str
         ("Bootstrap resamples", fmt_int(r.resamples)),
         ("Seed", str(r.seed)),
     )
+    data = r.data
+    if r.all_rows is not None:  # not build_record's "the analyses ran on a sample": here they covered every row
+        import dataclasses
+
+        settings = (("Rows analysed", coverage_sentence(r)), *settings)
+        data = dataclasses.replace(data, sample=None)
     return Section(
         "reproducibility",
         "Reproducibility",
-        build_record(settings, r.data, generated_at, versions),
+        build_record(settings, data, generated_at, versions),
     )

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from reportgen.formatters import fmt_num, fmt_p, plain_name
+from typing import TYPE_CHECKING
+
+from reportgen.core.summary import of_sample
+from reportgen.formatters import fmt_int, fmt_num, fmt_p, plain_name
+
+if TYPE_CHECKING:
+    from reportgen.studies.hypothesis.results import HypothesisResults
 
 #: Cohen's conventional bands of a standardised difference |g|, with a word a leader understands.
 _SIZES = ((0.2, "negligible"), (0.5, "small"), (0.8, "medium"))
@@ -67,3 +73,29 @@ def more_or_fewer(measure: str, up: bool) -> str:
     if measure == "video_duration_sec":
         return "longer videos" if up else "shorter videos"
     return f"{'more' if up else 'fewer'} {plain_name(measure)}"
+
+
+def of_rows(r: HypothesisResults, words: str = " of the sample") -> str:
+    """``words`` when the comparisons come from a sample; nothing when they cover every usable row (``r.all_rows``)."""
+    return "" if r.all_rows is not None else of_sample(r.data, words)
+
+
+def coverage_sentence(r: HypothesisResults) -> str:
+    """Which numbers cover every usable row and which come from the sample, for the data team (``r.all_rows`` set)."""
+    c = r.all_rows
+    return (
+        f"Every group summary, test, effect size and stratum here covers all {fmt_int(c.rows)} usable rows, computed by the engine "
+        f"that holds them; only the 95% intervals of the differences in medians are bootstrapped from a random sample of "
+        f"{fmt_int(c.sample)} of them (seed {r.data.sample.seed}), as resampling needs the rows in memory; their point estimates cover every row."
+    )
+
+
+def coverage_note(r: HypothesisResults) -> str:
+    """``coverage_sentence`` short enough for the one-page summary."""
+    c = r.all_rows
+    return f"every number covers all {fmt_int(c.rows)} usable rows; only the bootstrap CIs of the median differences use a random sample of {fmt_int(c.sample)} (seed {r.data.sample.seed})."
+
+
+def plain_coverage(r: HypothesisResults) -> str:
+    """The same for a leadership reader: every number on the page covers every usable video (none of the sampled intervals is shown)."""
+    return f"Every number on this page covers all {fmt_int(r.all_rows.rows)} usable videos, not a sample."
