@@ -128,7 +128,8 @@ def _check_engine_scores(all_rows, config: Config, frame: pd.DataFrame) -> None:
     columns = tuple(c for c in analysed_columns(config) if c != schema.TRANSCRIPTION)
     rows = _rows_as_frame(all_rows, columns)
     assert len(rows) == all_rows.rows
-    sql_scores = np.array([r[1] for r in all_rows.query(f"SELECT _row, {score_expression(model, logged)} FROM {{rows}} ORDER BY _row")])
+    scored = all_rows.query(f"SELECT _row, {score_expression(model, logged)} FROM {{rows}} ORDER BY _row")
+    sql_scores = np.array([r[1] for r in scored])
     ours = _numpy_scores(model, rows, logged)
     np.testing.assert_allclose(sql_scores, ours, rtol=1e-9, atol=1e-300)
 
@@ -147,7 +148,9 @@ def _check_engine_scores(all_rows, config: Config, frame: pd.DataFrame) -> None:
     one = split.train[schema.VIDEO_ID].iloc[0]
     where = int(np.flatnonzero(rows[schema.VIDEO_ID].astype(str).to_numpy() == str(one))[0])
     every = score_histogram(all_rows, model, m.target, m.positive_class, m.threshold, log1p_columns=logged, bins=256)
-    but_one = score_histogram(all_rows, model, m.target, m.positive_class, m.threshold, [str(one)], schema.VIDEO_ID, logged, bins=256)
+    but_one = score_histogram(
+        all_rows, model, m.target, m.positive_class, m.threshold, [str(one)], schema.VIDEO_ID, logged, bins=256
+    )
     assert every.rows == all_rows.rows and but_one.rows == all_rows.rows - 1
     positive = rows[m.target].astype(str).iloc[where] == m.positive_class
     diff = (every.positives - but_one.positives) if positive else (every.negatives - but_one.negatives)
@@ -172,7 +175,8 @@ def test_spark_scores_every_held_out_row_as_numpy_does(tmp_path):
     config = _config()
     columns, target = analysed_columns(config), config.model.target
     try:
-        table = dataclasses.replace(spark_engine.read_table(path, columns, None, config), sample_rows=600)  # below the floor: sample this file
+        # sample_rows below the config's floor, to sample this small file
+        table = dataclasses.replace(spark_engine.read_table(path, columns, None, config), sample_rows=600)
         dataset = table.for_columns(columns, target)
         assert dataset.all_rows is not None and len(dataset.frame) == 600
         _check_engine_scores(dataset.all_rows, config, dataset.frame)
@@ -185,7 +189,8 @@ def test_spark_scores_every_held_out_row_as_numpy_does(tmp_path):
 
 def _build(data: Path, out: Path, engine: str, *extra: str) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "reportgen", "build", "--data", str(data), "--out", str(out), "--engine", engine, "--study", "regression", *extra],
+        [sys.executable, "-m", "reportgen", "build", "--data", str(data), "--out", str(out), "--engine", engine,
+         "--study", "regression", *extra],
         capture_output=True, text=True, check=False, timeout=600,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr

@@ -23,8 +23,10 @@ if TYPE_CHECKING:
     import numpy as np
 
 #: Equal bins of [0, 1] over which each class's scores are counted. The bootstrap of the metrics reads every
-#: bin once a resample, so its time grows with them; at 2**14 the ROC AUC's binning error bound (stated beside
-#: it) stays near 1e-5 on this data, and the confusion matrix is exact whatever the bins.
+#: non-empty bin once a resample, so its time grows with them: on 1.9M held-out rows of the synthetic data, 2**14
+#: bins (11,820 non-empty) took 3.9 s and bound the ROC AUC's binning error by 2.3e-4 (below the 5e-4 of its
+#: three-decimal display), 2**16 took 9.4 s for a bound of 5.7e-5, the two AUCs 1.6e-6 apart. The confusion
+#: matrix is exact whatever the bins.
 BINS = 2**14
 #: The linear predictor is clipped here before the logistic: exp() of more overflows in SQL, and the score is 0 or 1 anyway.
 CLIP = 700.0
@@ -65,7 +67,8 @@ def score_expression(model: Any, log1p_columns: Sequence[str] = ()) -> str:
     spec, fitted = model.spec, model.fitted
     coefficients = [float(c) for c in fitted.coef_.ravel()]
     columns = [_standardised(c, spec.means[c], spec.sds[c], c in log1p_columns) for c in spec.continuous]
-    columns += [f"CASE WHEN {sql.quote(c)} = {sql.literal(level)} THEN 1.0 ELSE 0.0 END" for c in spec.categorical for level in spec.levels[c]]
+    dummies = [(c, level) for c in spec.categorical for level in spec.levels[c]]
+    columns += [f"CASE WHEN {sql.quote(c)} = {sql.literal(level)} THEN 1.0 ELSE 0.0 END" for c, level in dummies]
     if len(columns) != len(coefficients):
         raise ValueError("the model's coefficients do not match its design")
     eta = " + ".join([_double(float(fitted.intercept_[0])), *(f"{_double(b)} * ({x})" for b, x in zip(coefficients, columns))])
@@ -136,9 +139,9 @@ def score_histogram(
     label = f"CASE WHEN {sql.quote(target)} = {sql.literal(positive_class)} THEN 1 ELSE 0 END"
     where = ""
     if exclude:
-        where = f"WHERE NOT EXISTS (SELECT 1 FROM ({_excluded(exclude, all_rows.dialect)}) AS ex WHERE ex.k = CAST(r.{sql.quote(key)} AS STRING))"
-    if all_rows.dialect is not sql.SPARK:
-        where = where.replace("AS STRING", "AS VARCHAR")
+        text = "STRING" if all_rows.dialect is sql.SPARK else "VARCHAR"
+        excluded = _excluded(exclude, all_rows.dialect)
+        where = f"WHERE NOT EXISTS (SELECT 1 FROM ({excluded}) AS ex WHERE ex.k = CAST(r.{sql.quote(key)} AS {text}))"
     scored = f"SELECT {label} AS y, {score} AS score FROM (SELECT * FROM {{rows}}) AS r {where}"
     bin_of = f"LEAST(CAST(floor(score * {bins}) AS BIGINT), {bins - 1})"
     query = (

@@ -198,7 +198,10 @@ def _metrics(pos: np.ndarray, neg: np.ndarray, called: np.ndarray) -> np.ndarray
 
 
 def _intervals(cells: ScoreCells, estimate: np.ndarray, seed: int, resamples: int) -> tuple[Interval, ...]:
-    """Percentile intervals of METRICS over multinomial resamples of each class's counts (empty cells dropped: they stay empty)."""
+    """Percentile intervals of METRICS over multinomial resamples of each class's counts.
+
+    Empty cells are left out of the draws: a resample leaves them empty anyway, and the draws cost a cell each.
+    """
     import numpy as np
 
     keep = (cells.positives + cells.negatives) > 0
@@ -214,7 +217,9 @@ def _intervals(cells: ScoreCells, estimate: np.ndarray, seed: int, resamples: in
         out.append(_metrics(drawn_pos, drawn_neg, called))
     tail = (1 - LEVEL) / 2 * 100
     low, high = np.percentile(np.hstack(out), [tail, 100 - tail], axis=1)
-    return tuple(Interval(name, float(estimate[i]), float(low[i]), float(high[i]), LEVEL, resamples) for i, name in enumerate(METRICS))
+    return tuple(
+        Interval(name, float(estimate[i]), float(low[i]), float(high[i]), LEVEL, resamples) for i, name in enumerate(METRICS)
+    )
 
 
 def _curves(pos: np.ndarray, neg: np.ndarray) -> tuple[tuple[tuple[float, float], ...], tuple[tuple[float, float], ...], int]:

@@ -295,13 +295,15 @@ def _all_rows_blocks(r: AnalysisResults) -> list[Block]:
         f"{fmt_int(h.training_rows_excluded)} training rows left out), scored by the same model in the {h.engine} engine at the "
         f"same threshold. {fmt_int(cm.tp)} of the {fmt_int(cm.tp + cm.fn)} {pos} rows found, with {fmt_int(cm.fp)} false '{pos}' "
         f"calls among the {fmt_int(cm.tn + cm.fp)} {neg} rows (exact counts). ROC AUC and average precision count the scores "
-        f"over {fmt_int(h.bins)} equal bins, a tie within a bin counting half: the ROC AUC is within {fmt_num(h.roc_auc_error_bound, 6)} "
-        f"of its value on the exact scores. Intervals: multinomial bootstrap of each class's bin counts, "
-        f"{fmt_int(h.intervals[0].resamples) if h.intervals else 0} resamples, seed {h.seed}. The figures show the sample's test set."
+        f"over {fmt_int(h.bins)} equal bins, a tie within a bin counting half: the ROC AUC is within "
+        f"{fmt_num(h.roc_auc_error_bound, 6)} of its value on the exact scores. Intervals: multinomial bootstrap of each "
+        f"class's bin counts, {fmt_int(h.intervals[0].resamples) if h.intervals else 0} resamples, seed {h.seed}. "
+        "The figures show the sample's test set."
     )
     table = Table(
         "The sample's test set beside every usable row not used for training (bootstrap 95% intervals)",
-        ("Metric", f"Sample test set ({fmt_int(m.n_test)} rows)", "95% CI", f"Every held-out row ({fmt_int(h.rows)} rows)", "95% CI"),
+        ("Metric", f"Sample test set ({fmt_int(m.n_test)} rows)", "95% CI", f"Every held-out row ({fmt_int(h.rows)} rows)",
+         "95% CI"),
         rows,
         (1, 2, 3, 4),
     )
