@@ -92,6 +92,12 @@ def analyse(dataset: Dataset, config: Config, progress: Progress | None = None, 
             scores = classifier.predict_proba(split.test)[:, 1]
             evaluation = evaluate(split.y_test, scores, config.model.threshold)
             value = model_value(split, spec, X_train, scores, config, cv_f1, fit)
+        held_out = None
+        if dataset.all_rows is not None:  # a sample: score every usable row outside its training rows, in the engine
+            from reportgen.engines.scoring import held_out_all_rows
+
+            with progress.stage("score every row", dataset.all_rows.rows):
+                held_out = held_out_all_rows(dataset.all_rows, classifier, split.train, config)
         with progress.stage("method note", rows):
             method_comparison = compare_methods(split, scores, evaluation, config, shortcut_refits())
     return AnalysisResults(
@@ -103,6 +109,7 @@ def analyse(dataset: Dataset, config: Config, progress: Progress | None = None, 
         method_comparison=method_comparison,
         model_value=value,
         influence=context.influence,
+        held_out_all_rows=held_out,
     )
 
 

@@ -269,6 +269,8 @@ class AnalysisResults:
     method_comparison: MethodComparison | None = None
     model_value: ModelValue | None = None  # intervals, cross-validation, the one-column baseline (issue 16)
     influence: Influence | None = None  # Cook's distance and the refit without the most influential rows
+    #: The model scored over every usable row outside the sample's training rows (an out-of-core engine's sample only).
+    held_out_all_rows: HeldOutAllRows | None = None
 
     @property
     def target(self) -> str:
@@ -281,7 +283,7 @@ class AnalysisResults:
         if model.get("fitted_on") is None:
             model.pop("fitted_on", None)  # a fit on the analysed rows: results.json as before
         evaluation = dataclasses.asdict(self.evaluation)
-        return {
+        doc = {
             "schema_version": 1,
             "data": data_json(self.data),
             "assumptions": [dataclasses.asdict(c) for c in self.assumptions.checks],
@@ -296,6 +298,9 @@ class AnalysisResults:
             "model_value": dataclasses.asdict(self.model_value) if self.model_value else None,
             "influence": dataclasses.asdict(self.influence) if self.influence else None,
         }
+        if self.held_out_all_rows is not None:  # omitted otherwise: a build without a sample writes the file as before
+            doc["held_out_all_rows"] = dataclasses.asdict(self.held_out_all_rows)
+        return doc
 
     @classmethod
     def from_json(cls, doc: dict[str, Any]) -> AnalysisResults:
@@ -318,6 +323,7 @@ class AnalysisResults:
             method_comparison=from_plain(MethodComparison | None, doc.get("method_comparison")),
             model_value=from_plain(ModelValue | None, doc.get("model_value")),
             influence=from_plain(Influence | None, doc.get("influence")),
+            held_out_all_rows=from_plain(HeldOutAllRows | None, doc.get("held_out_all_rows")),
         )
 
 
@@ -509,3 +515,44 @@ class Influence:
     def flagged(self) -> tuple[InfluenceTerm, ...]:
         """The terms that depend on a few rows."""
         return tuple(t for t in self.terms if t.depends_on_few_rows)
+
+
+@dataclass(frozen=True)
+class HeldOutAllRows:
+    """The prediction model scored over every usable row not used for training, when the study analysed a sample.
+
+    Every usable row outside the sample's training rows: the sample's test rows
+    and every row outside the sample (none was fitted; the real class mix).
+    Scores are counted over ``bins`` equal bins of [0, 1] per class
+    (``reportgen.stats.histogram``): the confusion matrix is exact at the
+    threshold; ``roc_auc`` and ``average_precision`` treat the scores within a
+    bin as tied, and ``roc_auc`` is within ``roc_auc_error_bound`` (half the
+    share of positive-negative pairs in one bin) of its value on the exact
+    scores. Intervals: multinomial bootstrap of each class's bin counts.
+    """
+
+    engine: str  # which engine scored the rows ("duckdb", "spark")
+    rows: int  # rows scored
+    positives: int  # of them, rows of the positive class
+    training_rows_excluded: int  # the sample's training rows, left out
+    bins: int
+    threshold: float
+    confusion_matrix: ConfusionMatrix
+    accuracy: float
+    precision: float
+    recall: float
+    f1: float
+    roc_auc: float
+    average_precision: float
+    specificity: float
+    baseline_accuracy: float
+    roc_auc_error_bound: float
+    intervals: tuple[MetricInterval, ...]
+    seed: int  # of the bootstrap
+    roc_curve: tuple[tuple[float, float], ...]  # (fpr, tpr), thinned
+    pr_curve: tuple[tuple[float, float], ...]  # (recall, precision), thinned
+    curve_points_full: int
+
+    def interval(self, metric: str) -> MetricInterval | None:
+        """The interval of ``metric`` ("roc_auc", "f1", ...)."""
+        return next((i for i in self.intervals if i.metric == metric), None)

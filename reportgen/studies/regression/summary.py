@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 
 from reportgen.config import Config
-from reportgen.core.summary import SECTION_TITLES, Block, ExecutiveSummary, Section, sample_blocks, SummaryFigure
+from reportgen.core.summary import SECTION_TITLES, Block, ExecutiveSummary, Section, of_sample, sample_blocks, SummaryFigure
 from reportgen.formatters import (
     fmt_ci,
     fmt_delta,
@@ -249,7 +249,8 @@ def _lead_status(f: _Facts) -> list[Block]:
     found = "finds" if e.recall >= 0.5 else "finds only"
     right = "less often" if e.accuracy < e.baseline_accuracy else "more often"
     blocks = _since_last(f, _LEAD_CHANGES) + [
-        Block(f"The model is built. We tested it on {fmt_int(f.m.n_test)} videos it had not seen."),
+        Block(f"The model is built. We tested it on {fmt_int(f.m.n_test)} videos{of_sample(f.d, ' of the sample')} it had not seen."),
+        *_lead_all_rows(f),
         Block(f"It {found} {in_words(e.recall)} {f.pos} authors ({fmt_pct(e.recall)}).", bullet=True),
         Block(f"{capital(in_words(e.precision))} videos it flags is really from a {f.pos} author ({fmt_pct(e.precision)}).", bullet=True),
     ]
@@ -278,6 +279,19 @@ def _lead_status(f: _Facts) -> list[Block]:
         )
     )
     return blocks
+
+
+def _lead_all_rows(f: _Facts) -> list[Block]:
+    """One plain sentence on the model over every video it did not learn from (a sample only)."""
+    h = f.r.held_out_all_rows
+    if h is None:
+        return []
+    return [
+        Block(
+            f"On all {fmt_int(h.rows)} videos it did not learn from, it finds {fmt_pct(h.recall)} of {f.pos} authors, "
+            f"and {fmt_pct(h.precision)} of the videos it flags are theirs."
+        )
+    ]
 
 
 def _lead_insights(f: _Facts) -> list[Block]:
@@ -391,7 +405,7 @@ def _tech_overview(f: _Facts) -> list[Block]:
 def _tech_status(f: _Facts) -> list[Block]:
     e = f.e
     blocks = _since_last(f, _TECH_CHANGES) + [
-        Block(f"{fmt_pct(e.accuracy)}{f.interval('accuracy')} on the test set (baseline, all {f.neg}: {fmt_pct(e.baseline_accuracy)}).", lead="Accuracy:", bullet=True),
+        Block(f"{fmt_pct(e.accuracy)}{f.interval('accuracy')} on the test set{of_sample(f.d, ' of the sample')} (baseline, all {f.neg}: {fmt_pct(e.baseline_accuracy)}).", lead="Accuracy:", bullet=True),
         Block(
             f"precision {fmt_pct(e.precision)}{f.interval('precision')}, recall {fmt_pct(e.recall)}{f.interval('recall')}, "
             f"F1 {fmt_pct(e.f1)}{f.interval('f1')}.",
@@ -406,6 +420,17 @@ def _tech_status(f: _Facts) -> list[Block]:
         if v.cv_roc_auc_sd is not None:
             auc += f" ± {fmt_rate(v.cv_roc_auc_sd)}"
     blocks.append(Block(auc + ".", lead="ROC AUC:", bullet=True))
+    h = f.r.held_out_all_rows
+    if h is not None:
+        blocks.append(
+            Block(
+                f"on all {fmt_int(h.rows)} usable rows not used for training (the sample's test rows and every row outside it), "
+                f"precision {fmt_pct(h.precision)}, recall {fmt_pct(h.recall)}, ROC AUC {fmt_rate(h.roc_auc)} "
+                f"(95% CI {fmt_rate(h.interval('roc_auc').low)}–{fmt_rate(h.interval('roc_auc').high)}).",
+                lead="Every held-out row:",
+                bullet=True,
+            )
+        )
     if v is not None and v.baseline_roc_auc is not None and v.lr_p_value is not None:
         blocks.append(
             Block(
