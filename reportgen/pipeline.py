@@ -44,7 +44,7 @@ def analyse(dataset: Dataset, config: Config, progress: Progress | None = None) 
     progress = progress or Progress(quiet=True)
     m, rows = config.model, dataset.summary.rows_used
     with progress.stage("explore", rows):
-        exploration = explore(dataset.frame, config)
+        exploration = explore(dataset.frame, config, dataset.all_rows)  # every usable row's statistics when frame is a sample
     with progress.stage("split", rows):
         # The model never reads the transcriptions: leave the largest column out of every copy.
         modelled = dataset.frame.drop(columns=[schema.TRANSCRIPTION], errors="ignore")
