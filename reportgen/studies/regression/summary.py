@@ -40,6 +40,7 @@ from reportgen.formatters import (
 )
 from reportgen.narrative.wording import capital, discrimination_word, in_words, join_words, odds_range_words
 from reportgen.results import AnalysisResults, DataSummary, Term
+from reportgen.studies.regression.coverage import covers, covers_plain
 from reportgen.studies.regression.reliability import few_rows_effects, fragile_effects, model_problems, nonlinear_effects
 
 __all__ = ["build_summary", "summary_html", "summary_text"]
@@ -82,7 +83,7 @@ def build_summary(results: AnalysisResults, config: Config, audience: str | None
     audience = audience or config.report.audience
     writer = _TECHNICAL if audience == "technical" else _LEADERSHIP
     facts = _Facts(results, config)
-    sections = tuple(Section(key, SECTION_TITLES[key], (*writer[key](facts), *sample_blocks(key, results.data, audience))) for key in SECTION_TITLES)
+    sections = tuple(Section(key, SECTION_TITLES[key], (*writer[key](facts), *sample_blocks(key, results.data, audience, covers(results), covers_plain(results)))) for key in SECTION_TITLES)
     return ExecutiveSummary(audience, config.report.title, config.report.subtitle, sections, _figure(facts, audience))
 
 
