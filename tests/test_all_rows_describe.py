@@ -102,7 +102,8 @@ def check_studies(sets: dict, pandas_sets: dict) -> None:
     """The regression's EDA and the exploration over every usable row equal the pandas build's."""
     regression, full = sets["regression"], pandas_sets["regression"]
     assert regression.all_rows is not None and len(regression.frame) == 1_000
-    eda, expected = dataclasses.asdict(explore_eda(regression.frame, SAMPLED, regression.all_rows)), dataclasses.asdict(explore_eda(full.frame, Config()))
+    eda = dataclasses.asdict(explore_eda(regression.frame, SAMPLED, regression.all_rows))
+    expected = dataclasses.asdict(explore_eda(full.frame, Config()))
     assert eda.pop("rows") == full.summary.rows_used and expected.pop("rows") is None
     eda.pop("examples"), expected.pop("examples")  # transcriptions quoted from the sample
     same(eda, expected)
@@ -182,7 +183,8 @@ def test_a_sampled_duckdb_build_reports_the_descriptive_statistics_of_every_usab
     assert "transcriptions of each claim status in the sample" in report
     lead = json.loads((tmp_path / "duck" / "regression" / "executive_summary.json").read_text())
     assert f"cover all {usable:,} usable videos; the model was built and tested on the sample" in json.dumps(lead)
-    explored, usable = _text(tmp_path / "duck" / "exploration" / "technical_report.html"), full["exploration"]["data"]["rows_used"]
+    explored = _text(tmp_path / "duck" / "exploration" / "technical_report.html")
+    usable = full["exploration"]["data"]["rows_used"]
     assert f"every figure of this exploration nonetheless covers all {usable:,} usable rows" in explored
     assert "in the sample" not in explored and "of the sample)" not in explored
     summary = json.loads((tmp_path / "duck" / "exploration" / "executive_summary.json").read_text())

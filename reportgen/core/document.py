@@ -224,7 +224,11 @@ class Document:
 
 
 def build_record(
-    settings: tuple[tuple[str, str], ...], data: DataSummary, generated_at: str, versions: dict[str, str], covers: str | None = None
+    settings: tuple[tuple[str, str], ...],
+    data: DataSummary,
+    generated_at: str,
+    versions: dict[str, str],
+    covers: str | None = None,
 ) -> tuple[Table, Table]:
     """The two tables every report ends with: the build's settings, then its input and time; the package versions.
 

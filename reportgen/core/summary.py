@@ -157,7 +157,9 @@ class ExecutiveSummary:
         return "\n".join(parts)
 
 
-def sample_blocks(section: str, data: Any, audience: str = "technical", covers: str | None = None, plain: str | None = None) -> tuple[Block, ...]:
+def sample_blocks(
+    section: str, data: Any, audience: str = "technical", covers: str | None = None, plain: str | None = None
+) -> tuple[Block, ...]:
     """What the overview of every summary adds when the study analysed a sample (``DataSummary.sample``): nothing otherwise.
 
     Leadership reads it in plain words (no seed, no column names); the technical tone gets ``sample_sentence``.
@@ -173,7 +175,10 @@ _MIX = {"claim_status": "claims and opinions", "verified_status": "verified and 
 
 
 def _plain_sample(data: Any, covers: str | None = None) -> str:
-    """The sample for a leadership reader: how many of how many videos, what it keeps, what still covers every video (``covers``)."""
+    """The sample for a leadership reader: how many of how many videos, what it keeps, what still covers every video.
+
+    ``covers`` is the study's own sentence for the last, when more than the counts cover every video.
+    """
     from reportgen.formatters import plain_name
 
     s = data.sample

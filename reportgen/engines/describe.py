@@ -118,7 +118,9 @@ def column_stats(all_rows: AllRows, columns: Sequence[str], target: str, labels:
     return tuple(out)
 
 
-def iqr_outliers(all_rows: AllRows, columns: Sequence[str], overall: dict[tuple[str | None, str], Stats] | None = None) -> tuple[OutlierCount, ...]:
+def iqr_outliers(
+    all_rows: AllRows, columns: Sequence[str], overall: dict[tuple[str | None, str], Stats] | None = None
+) -> tuple[OutlierCount, ...]:
     """``eda.iqr_outliers`` of each column over every usable row: values beyond 1.5 IQR of the column's own quartiles.
 
     ``overall`` is ``describe(all_rows, columns)`` when already computed (its quartiles set the fences).
@@ -134,17 +136,17 @@ def iqr_outliers(all_rows: AllRows, columns: Sequence[str], overall: dict[tuple[
         fences[c] = (s.q1 - 1.5 * spread, s.q3 + 1.5 * spread)  # type: ignore[operator]
     if not columns:
         return ()
-    parts = ", ".join(
-        f"SUM(CASE WHEN {sql.quote(c)} < {low!r} OR {sql.quote(c)} > {high!r} THEN 1 ELSE 0 END)" for c, (low, high) in fences.items()
-    )
-    counts = all_rows.query(f"SELECT {parts} FROM {{rows}}")[0]
+    beyond = "SUM(CASE WHEN {x} < {low!r} OR {x} > {high!r} THEN 1 ELSE 0 END)"
+    parts = ", ".join(beyond.format(x=sql.quote(c), low=low, high=high) for c, (low, high) in fences.items())
+    counts = [int(k or 0) for k in all_rows.query(f"SELECT {parts} FROM {{rows}}")[0]]
     rows = max(all_rows.rows, 1)
-    return tuple(OutlierCount(c, float(fences[c][0]), float(fences[c][1]), int(k or 0), int(k or 0) / rows) for c, k in zip(columns, counts))
+    return tuple(OutlierCount(c, float(fences[c][0]), float(fences[c][1]), k, k / rows) for c, k in zip(columns, counts))
 
 
 def label_counts(all_rows: AllRows, column: str) -> dict[str, int]:
     """Rows of each present label of ``column`` (missing labels left out, as ``value_counts`` does)."""
-    rows = all_rows.query(f"SELECT CAST({sql.quote(column)} AS STRING), COUNT(*) FROM {{rows}} WHERE {sql.quote(column)} IS NOT NULL GROUP BY 1")
+    c = sql.quote(column)
+    rows = all_rows.query(f"SELECT CAST({c} AS STRING), COUNT(*) FROM {{rows}} WHERE {c} IS NOT NULL GROUP BY 1")
     return {str(label): int(k) for label, k in rows}
 
 
@@ -157,7 +159,8 @@ def crosstab_counts(all_rows: AllRows, rows: str, columns: str) -> dict[tuple[st
     """Rows of each present (label of ``rows``, label of ``columns``) pair; rows missing either are left out."""
     r, c = sql.quote(rows), sql.quote(columns)
     found = all_rows.query(
-        f"SELECT CAST({r} AS STRING), CAST({c} AS STRING), COUNT(*) FROM {{rows}} WHERE {r} IS NOT NULL AND {c} IS NOT NULL GROUP BY 1, 2"
+        f"SELECT CAST({r} AS STRING), CAST({c} AS STRING), COUNT(*) FROM {{rows}} "
+        f"WHERE {r} IS NOT NULL AND {c} IS NOT NULL GROUP BY 1, 2"
     )
     return {(str(a), str(b)): int(k) for a, b, k in found}
 
@@ -229,9 +232,10 @@ def _correlations(
         source, name = f"(SELECT {ranks} FROM {{rows}} WHERE {where}) AS ranked", "r{}"
     else:
         source, name = f"{{rows}} WHERE {where}", None
-    parts = ", ".join(
-        f"corr({name.format(i) if name else sql.quote(columns[i])}, {name.format(j) if name else sql.quote(columns[j])})" for i, j in pairs
-    )
+    def column(i: int) -> str:
+        return name.format(i) if name else sql.quote(columns[i])
+
+    parts = ", ".join(f"corr({column(i)}, {column(j)})" for i, j in pairs)
     row = all_rows.query(f"SELECT {parts} FROM {source}")[0]
     return {p: _float(r) for p, r in zip(pairs, row)}
 
@@ -274,5 +278,6 @@ def rank_sums(all_rows: AllRows, column: str, by: str, first: str, second: str) 
         f"FROM (SELECT CAST({g} AS STRING) = {sql.literal(first)} AS is_first, {_average_rank(x)} AS r FROM {both}) AS ranked"
     )[0]
     # DOUBLE: a run of a million ties cubed overflows a 64-bit integer.
-    ties = all_rows.query(f"SELECT SUM(t * t * t - t) FROM (SELECT CAST(COUNT(*) AS DOUBLE) AS t FROM {both} GROUP BY {x}) AS runs")[0][0]
+    runs = f"SELECT CAST(COUNT(*) AS DOUBLE) AS t FROM {both} GROUP BY {x}"
+    ties = all_rows.query(f"SELECT SUM(t * t * t - t) FROM ({runs}) AS runs")[0][0]
     return RankSums(int(n1 or 0), int(n2 or 0), float(r1 or 0.0), float(ties or 0.0))

@@ -16,7 +16,16 @@ from typing import TYPE_CHECKING, Any
 from reportgen import schema
 from reportgen.engines import describe, sql
 from reportgen.studies.exploration import analysis as a
-from reportgen.studies.exploration.results import Band, BandChart, Dashboard, DashboardView, Difference, Distribution, Engineered, ExplorationResults
+from reportgen.studies.exploration.results import (
+    Band,
+    BandChart,
+    Dashboard,
+    DashboardView,
+    Difference,
+    Distribution,
+    Engineered,
+    ExplorationResults,
+)
 from reportgen.studies.exploration.settings import ExplorationSettings
 
 if TYPE_CHECKING:
@@ -51,8 +60,16 @@ def explore_all_rows(dataset: Dataset, settings: ExplorationSettings) -> Explora
     columns = a.inspect_columns(frame, dataset.summary.missing_by_column, dataset.summary.rows_read, extent)
     engineered = tuple(_engineered(n, overall, by_claim, claim_levels) for n in engineered_names)
     distributions = tuple(_distribution(by_claim.get((g, c)), c, g) for c in numeric for g in claim_levels)
-    differences = tuple(d for c in comparable if len(claim_levels) == 2 and (d := _difference(values, c, by_claim, claim_levels)) is not None)
-    rates = tuple(_rates(values, rate, by, levels[by], by_claim) for rate in a.RATES if rate in engineered_names for by in (a.CLAIM, a.BAN) if by in levels)
+    differences = tuple(
+        d for c in comparable if len(claim_levels) == 2 and (d := _difference(values, c, by_claim, claim_levels)) is not None
+    )
+    rates = tuple(
+        _rates(values, rate, by, levels[by], by_claim)
+        for rate in a.RATES
+        if rate in engineered_names
+        for by in (a.CLAIM, a.BAN)
+        if by in levels
+    )
     corr_columns = tuple(c for c in (*schema.COUNTS, a.LENGTH) if c in comparable and overall[(None, c)].n > 2)
     matrix = describe.correlation(values, corr_columns, settings.correlation)
     corr = tuple(tuple(matrix[i][j] for j in range(len(corr_columns))) for i in range(len(corr_columns)))

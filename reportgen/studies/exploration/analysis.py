@@ -139,7 +139,10 @@ _ROLES = {schema.ROW_NUMBER: "row number", schema.VIDEO_ID: "identifier", schema
 
 
 def inspect_columns(
-    frame: pd.DataFrame, missing_in_file: dict[str, int], rows_read: int, extent: dict[str, tuple[int, float | None, float | None]] | None = None
+    frame: pd.DataFrame,
+    missing_in_file: dict[str, int],
+    rows_read: int,
+    extent: dict[str, tuple[int, float | None, float | None]] | None = None,
 ) -> tuple[ColumnInfo, ...]:
     """Every column read, in file order: type, non-null and missing counts, distinct values, range, use.
 
@@ -274,7 +277,9 @@ def crosstab(frame: pd.DataFrame, rows: str, columns: str) -> Crosstab:
     return crosstab_of(found, rows, columns, _levels(frame, rows), _levels(frame, columns))
 
 
-def crosstab_of(found: dict[tuple[str, str], int], rows: str, columns: str, row_levels: tuple[str, ...], col_levels: tuple[str, ...]) -> Crosstab:
+def crosstab_of(
+    found: dict[tuple[str, str], int], rows: str, columns: str, row_levels: tuple[str, ...], col_levels: tuple[str, ...]
+) -> Crosstab:
     """The ``Crosstab`` of the counts ``found`` of each (row level, column level): shares, chi-square and Cramér's V."""
     from scipy.stats import chi2_contingency
 

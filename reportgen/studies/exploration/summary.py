@@ -21,7 +21,9 @@ def build_summary(r: ExplorationResults, config: Config, audience: str | None = 
     """The summary of ``r`` in the configured tone (or ``audience``)."""
     audience = audience or config.report.audience
     writer = _TECHNICAL if audience == "technical" else _LEADERSHIP
-    sections = tuple(Section(key, SECTION_TITLES[key], (*writer[key](r), *_rows_blocks(key, r, audience))) for key in SECTION_TITLES)
+    sections = tuple(
+        Section(key, SECTION_TITLES[key], (*writer[key](r), *_rows_blocks(key, r, audience))) for key in SECTION_TITLES
+    )
     return ExecutiveSummary(audience, config.report.title, "Exploration: what is in the claims data", sections)
 
 

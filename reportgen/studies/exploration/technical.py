@@ -272,4 +272,5 @@ def _method(r: ExplorationResults, config: Config, generated_at: str, versions: 
         "Cliff's delta and Cohen (1988) for Cramér's V and correlations. With "
         f"{fmt_int(r.rows_analysed)} rows almost any difference is 'significant'; the effect sizes, not the p-values, say what matters."
     )
-    return Section("method", "Method and reproducibility", (Paragraph(text), *build_record(rows, r.data, generated_at, versions, words.covers(r))))
+    record = build_record(rows, r.data, generated_at, versions, words.covers(r))
+    return Section("method", "Method and reproducibility", (Paragraph(text), *record))

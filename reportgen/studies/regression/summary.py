@@ -22,6 +22,7 @@ Two tones (``config.report.audience``):
 from __future__ import annotations
 
 import math
+from functools import partial
 
 from reportgen.config import Config
 from reportgen.core.summary import SECTION_TITLES, Block, ExecutiveSummary, Section, sample_blocks, SummaryFigure
@@ -83,7 +84,8 @@ def build_summary(results: AnalysisResults, config: Config, audience: str | None
     audience = audience or config.report.audience
     writer = _TECHNICAL if audience == "technical" else _LEADERSHIP
     facts = _Facts(results, config)
-    sections = tuple(Section(key, SECTION_TITLES[key], (*writer[key](facts), *sample_blocks(key, results.data, audience, covers(results), covers_plain(results)))) for key in SECTION_TITLES)
+    sample = partial(sample_blocks, data=results.data, audience=audience, covers=covers(results), plain=covers_plain(results))
+    sections = tuple(Section(key, SECTION_TITLES[key], (*writer[key](facts), *sample(key))) for key in SECTION_TITLES)
     return ExecutiveSummary(audience, config.report.title, config.report.subtitle, sections, _figure(facts, audience))
 
 
