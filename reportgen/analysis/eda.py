@@ -68,7 +68,7 @@ def _explore_all_rows(frame: pd.DataFrame, config: Config, all_rows: Any) -> Exp
     overall = describe.describe(all_rows, numeric)
     corr = describe.correlation(all_rows, numeric)
     return Exploration(
-        numeric=describe.column_stats(all_rows, numeric, target, labels),
+        numeric=describe.column_stats(all_rows, numeric, target, labels, overall),
         class_balance=balance,
         class_shares={k: float(v / total) for k, v in balance.items()},
         crosstab=_crosstab_all_rows(frame, all_rows, target, normalize=False),

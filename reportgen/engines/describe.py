@@ -94,20 +94,23 @@ def describe(all_rows: AllRows, columns: Sequence[str], by: str | None = None) -
     out = {}
     for row in all_rows.query(f"SELECT {key}, {', '.join(parts)} FROM {{rows}}{where}"):
         for i, c in enumerate(columns):
-            n, *rest = row[1 + 8 * i : 9 + 8 * i]
-            values = [_float(v) for v in rest]
-            out[(row[0], c)] = Stats(int(n), *values[:1], values[1] if n > 1 else None, *values[2:])
+            n, mean, sd, *spread = (_float(v) for v in row[1 + 8 * i : 9 + 8 * i])
+            count = int(n or 0)
+            out[(row[0], c)] = Stats(count, mean, sd if count > 1 else None, *spread)
     return out
 
 
-def column_stats(all_rows: AllRows, columns: Sequence[str], target: str, labels: Sequence[str]) -> tuple[ColumnStats, ...]:
+def column_stats(
+    all_rows: AllRows, columns: Sequence[str], target: str, labels: Sequence[str], overall: dict | None = None
+) -> tuple[ColumnStats, ...]:
     """``eda._describe`` over every usable row: each column overall, then within each of ``labels`` of ``target``.
 
-    An undefined statistic (an empty group, the SD of one value) is 0.0, as ``eda._num`` makes it.
+    ``overall`` is ``describe(all_rows, columns)`` when already computed. An undefined statistic
+    (an empty group, the SD of one value) is 0.0, as ``eda._num`` makes it.
     """
     from reportgen.results import ColumnStats
 
-    stats = {**describe(all_rows, columns), **describe(all_rows, columns, target)}
+    stats = {**(overall or describe(all_rows, columns)), **describe(all_rows, columns, target)}
     empty = Stats(0, None, None, None, None, None, None, None)
     out = []
     for label in ("all", *labels):
@@ -179,9 +182,18 @@ def extent(all_rows: AllRows, columns: Sequence[str]) -> dict[str, tuple[int, fl
     return out
 
 
-def _average_rank(x: str) -> str:
-    """The average rank of ``x`` among the rows of its window (ties share the mean of their ranks, as pandas' ``rank()``)."""
-    return f"(CAST(RANK() OVER (ORDER BY {x}) AS DOUBLE) + CAST(COUNT(*) OVER (PARTITION BY {x}) - 1 AS DOUBLE) / 2)"
+def _runs(source: str, x: str, extra: str = "") -> str:
+    """One row a distinct value ``v`` of ``x`` in ``source``: its rows ``t`` and its average rank ``r`` (``extra`` adds sums).
+
+    Ties share the mean of their ranks, as pandas' ``rank()`` gives them: the last of a run of
+    ``t`` equal values is ranked ``cum`` (the rows up to it), so the run's mean is ``cum - (t - 1) / 2``.
+    Ranking the distinct values, not the rows, sorts far fewer rows than a window over every row.
+    """
+    t = "CAST(COUNT(*) AS DOUBLE)"
+    return (
+        f"SELECT {x} AS v, {t} AS t, CAST(SUM(COUNT(*)) OVER (ORDER BY {x}) AS DOUBLE) - ({t} - 1) / 2 AS r{extra} "
+        f"FROM {source} GROUP BY {x}"
+    )
 
 
 def correlation(all_rows: AllRows, columns: Sequence[str], method: str = "pearson") -> list[list[float | None]]:
@@ -228,15 +240,19 @@ def _correlations(
     used = sorted({i for p in pairs for i in p})
     where = " AND ".join(f"{sql.quote(c)} IS NOT NULL" for c in needed) or "TRUE"
     if ranked:
-        ranks = ", ".join(f"{_average_rank(sql.quote(columns[i]))} AS r{i}" for i in used)
-        source, name = f"(SELECT {ranks} FROM {{rows}} WHERE {where}) AS ranked", "r{}"
+        # Each column's average ranks among these rows, joined back to the rows by value.
+        base = ", ".join(f"{sql.quote(columns[i])} AS c{i}" for i in used)
+        runs = ", ".join(f"runs{i} AS ({_runs('base', f'c{i}')})" for i in used)
+        joins = " ".join(f"JOIN runs{i} ON base.c{i} = runs{i}.v" for i in used)
+        prefix, source, name = f"WITH base AS (SELECT {base} FROM {{rows}} WHERE {where}), {runs} ", f"base {joins}", "runs{}.r"
     else:
-        source, name = f"{{rows}} WHERE {where}", None
+        prefix, source, name = "", f"{{rows}} WHERE {where}", None
+
     def column(i: int) -> str:
         return name.format(i) if name else sql.quote(columns[i])
 
     parts = ", ".join(f"corr({column(i)}, {column(j)})" for i, j in pairs)
-    row = all_rows.query(f"SELECT {parts} FROM {source}")[0]
+    row = all_rows.query(f"{prefix}SELECT {parts} FROM {source}")[0]
     return {p: _float(r) for p, r in zip(pairs, row)}
 
 
@@ -271,13 +287,15 @@ class RankSums:
 def rank_sums(all_rows: AllRows, column: str, by: str, first: str, second: str) -> RankSums:
     """``RankSums`` of ``column`` between the rows labelled ``first`` and ``second`` in ``by``."""
     x, g = sql.quote(column), sql.quote(by)
-    both = f"{{rows}} WHERE {x} IS NOT NULL AND CAST({g} AS STRING) IN ({sql.literal(first)}, {sql.literal(second)})"
-    n1, n2, r1 = all_rows.query(
-        f"SELECT SUM(CASE WHEN is_first THEN 1 ELSE 0 END), SUM(CASE WHEN is_first THEN 0 ELSE 1 END), "
-        f"SUM(CASE WHEN is_first THEN r ELSE 0 END) "
-        f"FROM (SELECT CAST({g} AS STRING) = {sql.literal(first)} AS is_first, {_average_rank(x)} AS r FROM {both}) AS ranked"
+    base = (
+        f"SELECT {x} AS x, CASE WHEN CAST({g} AS STRING) = {sql.literal(first)} THEN 1 ELSE 0 END AS k FROM {{rows}} "
+        f"WHERE {x} IS NOT NULL AND CAST({g} AS STRING) IN ({sql.literal(first)}, {sql.literal(second)})"
+    )
+    # One row a distinct value: its rows, how many are the first group's, their average rank. DOUBLE throughout:
+    # a run of a million ties cubed overflows a 64-bit integer.
+    runs = _runs("base", "x", ", CAST(SUM(k) AS DOUBLE) AS k1")
+    n1, n, r1, ties = all_rows.query(
+        f"WITH base AS ({base}), runs AS ({runs}) SELECT SUM(k1), SUM(t), SUM(k1 * r), SUM(t * t * t - t) FROM runs"
     )[0]
-    # DOUBLE: a run of a million ties cubed overflows a 64-bit integer.
-    runs = f"SELECT CAST(COUNT(*) AS DOUBLE) AS t FROM {both} GROUP BY {x}"
-    ties = all_rows.query(f"SELECT SUM(t * t * t - t) FROM ({runs}) AS runs")[0][0]
-    return RankSums(int(n1 or 0), int(n2 or 0), float(r1 or 0.0), float(ties or 0.0))
+    n1, n = int(n1 or 0), int(n or 0)
+    return RankSums(n1, n - n1, float(r1 or 0.0), float(ties or 0.0))

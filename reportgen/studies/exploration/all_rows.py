@@ -50,8 +50,9 @@ def explore_all_rows(dataset: Dataset, settings: ExplorationSettings) -> Explora
     present = [c for c in schema.COLUMNS if c in frame]
     levels = {c: _levels(rows, c) for c in (a.CLAIM, a.BAN, a.VERIFIED) if c in frame}
     claim_levels = levels.get(a.CLAIM, ())
-    values = describe.derived(rows, _engineered_columns(frame))
-    engineered_names = [n for n in (a.LENGTH, *a.RATES) if _has(values, frame, n)]
+    computed = _engineered_columns(frame)
+    values = describe.derived(rows, computed)
+    engineered_names = [n for n in (a.LENGTH, *a.RATES) if n in computed]
     numeric = [c for c in schema.COUNTS if c in frame]
     comparable = [*numeric, *engineered_names]
     overall = describe.describe(values, comparable)
@@ -92,7 +93,7 @@ def explore_all_rows(dataset: Dataset, settings: ExplorationSettings) -> Explora
         correlation_columns=corr_columns,
         correlation=corr,
         findings=a.rank_findings(differences, (ban_by_claim, verified_by_claim), corr_columns, corr, settings),
-        dashboard=dashboard(rows, frame, settings.bands, levels),
+        dashboard=dashboard(rows, frame, settings.bands, levels, overall),
     )
 
 
@@ -113,11 +114,6 @@ def _engineered_columns(frame: Any) -> dict[str, str]:
             out[name] = f"CASE WHEN {d} > 0 THEN {n} / {d} END"
     out.update({c: sql.quote(c) for c in (a.CLAIM, a.BAN, a.VERIFIED) if c in frame})
     return out
-
-
-def _has(values: AllRows, frame: Any, name: str) -> bool:
-    """The engineered variable ``name`` can be computed from the columns read."""
-    return name in _engineered_columns(frame)
 
 
 def _engineered(name: str, overall: dict, by_claim: dict, levels: tuple[str, ...]) -> Engineered:
@@ -183,13 +179,14 @@ def _crosstab(rows: AllRows, frame: Any, row: str, column: str, levels: dict[str
     return a.crosstab_of(found, row, column, levels.get(row, ()), levels.get(column, ()))
 
 
-def dashboard(rows: AllRows, frame: Any, banding: str, levels: dict[str, tuple[str, ...]]) -> Dashboard:
+def dashboard(rows: AllRows, frame: Any, banding: str, levels: dict[str, tuple[str, ...]], stats: dict | None = None) -> Dashboard:
     """``analysis.dashboard`` over every usable row: band edges from all of them, each view's counts by one query a count.
 
     Each query counts the rows of every (verified, ban, claim, band) cell; a view adds up the cells its filters keep.
+    ``stats`` holds the counts' ``describe`` when already computed (their range and quartiles set the edges).
     """
     banded = [c for c in a.BANDED if c in frame]
-    stats = describe.describe(rows, banded)
+    stats = stats or describe.describe(rows, banded)
     edges = {}
     for c in banded:
         s = stats[(None, c)]
