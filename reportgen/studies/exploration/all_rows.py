@@ -179,7 +179,9 @@ def _crosstab(rows: AllRows, frame: Any, row: str, column: str, levels: dict[str
     return a.crosstab_of(found, row, column, levels.get(row, ()), levels.get(column, ()))
 
 
-def dashboard(rows: AllRows, frame: Any, banding: str, levels: dict[str, tuple[str, ...]], stats: dict | None = None) -> Dashboard:
+def dashboard(
+    rows: AllRows, frame: Any, banding: str, levels: dict[str, tuple[str, ...]], stats: dict | None = None
+) -> Dashboard:
     """``analysis.dashboard`` over every usable row: band edges from all of them, each view's counts by one query a count.
 
     Each query counts the rows of every (verified, ban, claim, band) cell; a view adds up the cells its filters keep.
