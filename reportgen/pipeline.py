@@ -18,7 +18,8 @@ def overview(dataset: Dataset, config: Config, progress: Progress | None = None)
     from reportgen.analysis.eda import explore
 
     with (progress or Progress(quiet=True)).stage("explore", dataset.summary.rows_used):
-        return Overview(dataset.summary, explore(dataset.frame, config), config.model.target)
+        # Every usable row's statistics when the frame is a sample (``dataset.all_rows``).
+        return Overview(dataset.summary, explore(dataset.frame, config, dataset.all_rows), config.model.target)
 
 
 def analyse(dataset: Dataset, config: Config, progress: Progress | None = None, preview: Overview | None = None) -> AnalysisResults:

@@ -103,6 +103,9 @@ class Exploration:
     correlation_columns: tuple[str, ...]
     correlation: tuple[tuple[float, ...], ...]
     examples: dict[str, tuple[str, ...]]  # claim status -> first transcriptions (raw text: escape it)
+    #: The usable rows the statistics cover when the study analysed a sample and they still cover every one of
+    #: them (an out-of-core engine's ``all_rows``); results.json omits it otherwise. The examples come from the sample.
+    rows: int | None = None
 
 
 @dataclass(frozen=True)
@@ -283,6 +286,9 @@ class AnalysisResults:
         if model.get("fitted_on") is None:
             model.pop("fitted_on", None)  # a fit on the analysed rows: results.json as before
         evaluation = dataclasses.asdict(self.evaluation)
+        exploration = dataclasses.asdict(self.exploration)
+        if exploration.get("rows") is None:
+            exploration.pop("rows", None)  # statistics of the rows analysed: results.json as before
         doc = {
             "schema_version": 1,
             "data": data_json(self.data),
@@ -290,7 +296,7 @@ class AnalysisResults:
             "model": model,
             "evaluation": evaluation,
             "figures": [dataclasses.asdict(f) for f in self.figures],
-            "exploration": dataclasses.asdict(self.exploration),
+            "exploration": exploration,
             "collinearity": dataclasses.asdict(self.assumptions.collinearity),
             "box_tidwell_p": dict(self.assumptions.box_tidwell_p),
             "previous": dataclasses.asdict(self.previous) if self.previous else None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reportgen import schema
 from reportgen.config import Config
@@ -19,7 +19,7 @@ def numeric_columns(frame: pd.DataFrame) -> list[str]:
     return [c for c in schema.COUNTS if c in frame.columns]
 
 
-def explore(frame: pd.DataFrame, config: Config) -> Exploration:
+def explore(frame: pd.DataFrame, config: Config, all_rows: Any = None) -> Exploration:
     """Describe the usable rows.
 
     Parameters
@@ -28,11 +28,16 @@ def explore(frame: pd.DataFrame, config: Config) -> Exploration:
         Clean rows from ``io.load_dataset``.
     config : Config
         Names the target.
+    all_rows : AllRows, optional
+        Every usable row, when ``frame`` is a sample of them (``Dataset.all_rows``): the
+        statistics are then computed over all of them, and only the examples come from ``frame``.
 
     Returns
     -------
     Exploration
     """
+    if all_rows is not None:
+        return _explore_all_rows(frame, config, all_rows)
     target = config.model.target
     numeric = numeric_columns(frame)
     balance = frame[target].value_counts(sort=False)
@@ -48,6 +53,55 @@ def explore(frame: pd.DataFrame, config: Config) -> Exploration:
         correlation=tuple(tuple(float(x) for x in row) for row in corr.to_numpy()),
         examples=_examples(frame),
     )
+
+
+def _explore_all_rows(frame: pd.DataFrame, config: Config, all_rows: Any) -> Exploration:
+    """``explore`` with every statistic from SQL over every usable row; the transcription examples from the sample."""
+    from reportgen.engines import describe
+
+    target = config.model.target
+    numeric = numeric_columns(frame)
+    labels = _labels(frame, target)
+    counts = describe.label_counts(all_rows, target)
+    balance = {label: counts.get(label, 0) for label in labels}
+    total = sum(balance.values())
+    overall = describe.describe(all_rows, numeric)
+    corr = describe.correlation(all_rows, numeric)
+    return Exploration(
+        numeric=describe.column_stats(all_rows, numeric, target, labels, overall),
+        class_balance=balance,
+        class_shares={k: float(v / total) for k, v in balance.items()},
+        crosstab=_crosstab_all_rows(frame, all_rows, target, normalize=False),
+        crosstab_row_shares=_crosstab_all_rows(frame, all_rows, target, normalize=True),
+        outliers=describe.iqr_outliers(all_rows, numeric, overall),
+        correlation_columns=tuple(numeric),
+        # NaN (a constant column) as pandas leaves it before rounding; round(6) as the pandas path does.
+        correlation=tuple(tuple(float("nan") if x is None else round(x, 6) for x in row) for row in corr),
+        examples=_examples(frame),
+        rows=all_rows.rows,
+    )
+
+
+def _labels(frame: pd.DataFrame, column: str) -> list[str]:
+    """The labels pandas groups ``column`` by: a category's categories in order, else the sorted values."""
+    values = frame[column]
+    if hasattr(values, "cat"):
+        return [str(c) for c in values.cat.categories]
+    return [str(v) for v in sorted(values.dropna().unique())]
+
+
+def _crosstab_all_rows(frame: pd.DataFrame, all_rows: Any, target: str, *, normalize: bool) -> dict[str, dict[str, float]]:
+    """``_crosstab`` over every usable row: counts, or shares within each claim status (0.0 for an empty one)."""
+    from reportgen.engines import describe
+
+    if "claim_status" not in frame.columns:
+        return {}
+    counts = describe.crosstab_counts(all_rows, "claim_status", target)
+    rows, columns = _labels(frame, "claim_status"), _labels(frame, target)
+    table = {r: {c: counts.get((r, c), 0) for c in columns} for r in rows}
+    if not normalize:
+        return table  # type: ignore[return-value]
+    return {r: {c: (k / sum(row.values()) if sum(row.values()) else 0.0) for c, k in row.items()} for r, row in table.items()}
 
 
 def _describe(frame: pd.DataFrame, numeric: list[str], target: str) -> tuple[ColumnStats, ...]:

@@ -223,18 +223,26 @@ class Document:
         raise KeyError(id)
 
 
-def build_record(settings: tuple[tuple[str, str], ...], data: DataSummary, generated_at: str, versions: dict[str, str]) -> tuple[Table, Table]:
+def build_record(
+    settings: tuple[tuple[str, str], ...],
+    data: DataSummary,
+    generated_at: str,
+    versions: dict[str, str],
+    covers: str | None = None,
+) -> tuple[Table, Table]:
     """The two tables every report ends with: the build's settings, then its input and time; the package versions.
 
     ``settings`` are the study's own (setting, value) rows; the input file, its
     SHA-256, the data's date and the generation time follow them, so every
-    study records its provenance alike.
+    study records its provenance alike. ``covers`` is the study's clause for
+    what covers every usable row when it analysed a sample (``sample_sentence``).
     """
     provenance = (("Input file", data.source), ("Input SHA-256", data.sha256), ("Date of the data", data.modified), ("Generated", generated_at))
     if getattr(data, "sample", None) is not None:  # an out-of-core engine's sample: the report says which rows it analysed
         from reportgen.core.summary import sample_sentence
 
-        provenance = (("Rows analysed", sample_sentence(data).capitalize()), *provenance)
+        sentence = sample_sentence(data, covers)  # first letter up; capitalize() would lower a name such as VIF
+        provenance = (("Rows analysed", sentence[:1].upper() + sentence[1:]), *provenance)
     return (
         Table("Settings of this build", ("Setting", "Value"), (*settings, *provenance), css="settings"),
         Table("Package versions", ("Package", "Version"), tuple(versions.items()), css="versions"),

@@ -157,22 +157,28 @@ class ExecutiveSummary:
         return "\n".join(parts)
 
 
-def sample_blocks(section: str, data: Any, audience: str = "technical") -> tuple[Block, ...]:
+def sample_blocks(
+    section: str, data: Any, audience: str = "technical", covers: str | None = None, plain: str | None = None
+) -> tuple[Block, ...]:
     """What the overview of every summary adds when the study analysed a sample (``DataSummary.sample``): nothing otherwise.
 
     Leadership reads it in plain words (no seed, no column names); the technical tone gets ``sample_sentence``.
+    ``covers`` and ``plain`` are a study's own words for what covers every usable row (technical, leadership).
     """
     if section != "overview" or getattr(data, "sample", None) is None:
         return ()
-    return (Block(sample_sentence(data) if audience == "technical" else _plain_sample(data), lead="Sample:"),)
+    return (Block(sample_sentence(data, covers) if audience == "technical" else _plain_sample(data, plain), lead="Sample:"),)
 
 
 #: What a stratified sample keeps in proportion, as a leadership reader says it.
 _MIX = {"claim_status": "claims and opinions", "verified_status": "verified and unverified accounts"}
 
 
-def _plain_sample(data: Any) -> str:
-    """The sample for a leadership reader: how many of how many videos, what it keeps, what still covers every video."""
+def _plain_sample(data: Any, covers: str | None = None) -> str:
+    """The sample for a leadership reader: how many of how many videos, what it keeps, what still covers every video.
+
+    ``covers`` is the study's own sentence for the last, when more than the counts cover every video.
+    """
     from reportgen.formatters import plain_name
 
     s = data.sample
@@ -180,7 +186,7 @@ def _plain_sample(data: Any) -> str:
     keeps = f"; it keeps the mix of {mix}" if s.stratified_by else ""
     return (
         f"We studied a random sample of {s.rows:,} of the {s.rows_usable:,} usable videos{keeps}. "
-        "The counts of videos and of missing details cover every video."
+        + (covers or "The counts of videos and of missing details cover every video.")
     )
 
 
@@ -189,11 +195,14 @@ def of_sample(data: Any, words: str = " of the sample") -> str:
     return words if getattr(data, "sample", None) is not None else ""
 
 
-def sample_sentence(data: Any) -> str:
-    """The sample a study analysed, in a sentence (both the technical report and the summaries say it)."""
+def sample_sentence(data: Any, covers: str | None = None) -> str:
+    """The sample a study analysed, in a sentence (both the technical report and the summaries say it).
+
+    ``covers`` is the study's own clause for what covers every usable row, when more than the data counts do.
+    """
     s = data.sample
     strata = f", keeping the shares of {s.stratified_by}" if s.stratified_by else ""
     return (
         f"the analyses ran on a random sample of {s.rows:,} of the {s.rows_usable:,} usable rows (seed {s.seed}{strata}); "
-        "the counts of rows, gaps, repeats and labels cover every row."
+        + (covers or "the counts of rows, gaps, repeats and labels cover every row.")
     )

@@ -81,6 +81,10 @@ def explore(dataset: Dataset, settings: ExplorationSettings) -> ExplorationResul
     ExplorationResults
         Without figures (drawn later) and without a comparison to an earlier build.
     """
+    if dataset.all_rows is not None:  # a sample: every figure below is computed over every usable row instead
+        from reportgen.studies.exploration.all_rows import explore_all_rows
+
+        return explore_all_rows(dataset, settings)
     frame = dataset.frame
     levels = _levels(frame, CLAIM)
     engineered_frame = engineer(frame)
@@ -134,11 +138,18 @@ _KINDS = {schema.ROW_NUMBER: "row number", schema.VIDEO_ID: "identifier", schema
 _ROLES = {schema.ROW_NUMBER: "row number", schema.VIDEO_ID: "identifier", schema.TRANSCRIPTION: "free text", CLAIM: "outcome"}
 
 
-def inspect_columns(frame: pd.DataFrame, missing_in_file: dict[str, int], rows_read: int) -> tuple[ColumnInfo, ...]:
+def inspect_columns(
+    frame: pd.DataFrame,
+    missing_in_file: dict[str, int],
+    rows_read: int,
+    extent: dict[str, tuple[int, float | None, float | None]] | None = None,
+) -> tuple[ColumnInfo, ...]:
     """Every column read, in file order: type, non-null and missing counts, distinct values, range, use.
 
     Missing counts are the file's (the loader counts them before any row is
-    dropped) where the loader reports them, else the frame's.
+    dropped) where the loader reports them, else the frame's. ``extent`` gives
+    each column's (distinct, minimum, maximum) over every usable row when the
+    frame is a sample of them (``describe.extent``).
     """
     out = []
     for column in (c for c in schema.COLUMNS if c in frame):
@@ -148,6 +159,7 @@ def inspect_columns(frame: pd.DataFrame, missing_in_file: dict[str, int], rows_r
         numeric = kind in ("count", "row number")
         present = values.dropna()
         role = _ROLES.get(column, "feature")
+        distinct, low, high = extent[column] if extent else (int(present.nunique()), *_range(present, numeric))
         out.append(
             ColumnInfo(
                 column=column,
@@ -155,15 +167,22 @@ def inspect_columns(frame: pd.DataFrame, missing_in_file: dict[str, int], rows_r
                 dtype=str(values.dtype),
                 non_null=rows_read - missing,
                 missing=missing,
-                distinct=int(present.nunique()),
-                minimum=float(present.min()) if numeric and len(present) else None,
-                maximum=float(present.max()) if numeric and len(present) else None,
+                distinct=distinct,
+                minimum=low if numeric else None,
+                maximum=high if numeric else None,
                 role=role,
                 # Ids and row numbers name a row; free text is used through its length, never as itself.
                 used=role in ("outcome", "feature"),
             )
         )
     return tuple(out)
+
+
+def _range(present: pd.Series, numeric: bool) -> tuple[float | None, float | None]:
+    """The minimum and maximum of a numeric column's present values (None for text or no values)."""
+    if not numeric or not len(present):
+        return None, None
+    return float(present.min()), float(present.max())
 
 
 def engineer(frame: pd.DataFrame) -> pd.DataFrame:
@@ -211,7 +230,11 @@ def _levels(frame: pd.DataFrame, column: str) -> tuple[str, ...]:
     """The schema's levels of a category present in the rows, in display order (others after, sorted)."""
     if column not in frame:
         return ()
-    seen = set(frame[column].dropna().astype(str).unique())
+    return levels_of(set(frame[column].dropna().astype(str).unique()), column)
+
+
+def levels_of(seen: set[str], column: str) -> tuple[str, ...]:
+    """The labels ``seen`` in ``column`` in display order: the schema's first, others after, sorted."""
     known = [v for v in schema.CATEGORIES.get(column, ()) if v in seen]
     return (*known, *sorted(seen - set(known)))
 
@@ -233,7 +256,14 @@ def shares(values: pd.Series) -> tuple[Share, ...]:
     counts = present.value_counts()
     out = []
     name = str(values.name or "values")
-    for level in _levels(present.to_frame(name), name):
+    return shares_of({str(k): int(v) for k, v in counts.items()}, _levels(present.to_frame(name), name))
+
+
+def shares_of(counts: dict[str, int], levels: tuple[str, ...]) -> tuple[Share, ...]:
+    """Each level's count and share of all ``counts``, with its Wilson interval."""
+    n = sum(counts.values())
+    out = []
+    for level in levels:
         k = int(counts.get(level, 0))
         low, high = wilson(k, n)
         out.append(Share(level, k, k / n if n else 0.0, low, high))
@@ -242,14 +272,20 @@ def shares(values: pd.Series) -> tuple[Share, ...]:
 
 def crosstab(frame: pd.DataFrame, rows: str, columns: str) -> Crosstab:
     """Counts of ``columns`` within each level of ``rows``, row shares, chi-square and Cramér's V."""
+    both = frame[[rows, columns]].dropna().astype(str) if rows in frame and columns in frame else None
+    found = {(str(r), str(c)): int(k) for (r, c), k in both.value_counts().items()} if both is not None else {}
+    return crosstab_of(found, rows, columns, _levels(frame, rows), _levels(frame, columns))
+
+
+def crosstab_of(
+    found: dict[tuple[str, str], int], rows: str, columns: str, row_levels: tuple[str, ...], col_levels: tuple[str, ...]
+) -> Crosstab:
+    """The ``Crosstab`` of the counts ``found`` of each (row level, column level): shares, chi-square and Cramér's V."""
     from scipy.stats import chi2_contingency
 
-    both = frame[[rows, columns]].dropna().astype(str) if rows in frame and columns in frame else None
-    row_levels, col_levels = _levels(frame, rows), _levels(frame, columns)
     counts = {r: {c: 0 for c in col_levels} for r in row_levels}
-    if both is not None:
-        for (r, c), k in both.value_counts().items():
-            counts[r][c] = int(k)
+    for (r, c), k in found.items():
+        counts[r][c] = int(k)
     n = sum(sum(row.values()) for row in counts.values())
     shares_ = {r: {c: (k / sum(row.values()) if sum(row.values()) else 0.0) for c, k in row.items()} for r, row in counts.items()}
     table = [[counts[r][c] for c in col_levels] for r in row_levels]
@@ -271,17 +307,23 @@ def _distribution(values: pd.Series, column: str, group: str) -> Distribution:
 
 def _group_value(values: pd.Series, group: str) -> GroupValue:
     """Mean with its t 95 % interval, and median, of one group (None where undefined)."""
-    from scipy.stats import t
-
     v = values.dropna().astype("float64")
     n = len(v)
     if n == 0:
         return GroupValue(group, 0, None, None, None, None)
-    mean = float(v.mean())
-    if n < 2:
-        return GroupValue(group, n, mean, None, None, float(v.median()))
-    half = float(t.ppf(0.975, n - 1)) * float(v.std(ddof=1)) / math.sqrt(n)
-    return GroupValue(group, n, mean, mean - half, mean + half, float(v.median()))
+    return group_value_of(group, n, float(v.mean()), float(v.std(ddof=1)) if n >= 2 else None, float(v.median()))
+
+
+def group_value_of(group: str, n: int, mean: float | None, sd: float | None, median: float | None) -> GroupValue:
+    """The ``GroupValue`` of a group of ``n`` values with this mean, SD (ddof=1) and median."""
+    from scipy.stats import t
+
+    if n == 0:
+        return GroupValue(group, 0, None, None, None, None)
+    if n < 2 or sd is None:
+        return GroupValue(group, n, mean, None, None, median)
+    half = float(t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
+    return GroupValue(group, n, mean, mean - half, mean + half, median)
 
 
 def _difference(values: pd.DataFrame, column: str, claim: pd.Series | None, levels: tuple[str, ...]) -> Difference | None:
@@ -340,9 +382,14 @@ def band_edges(values: pd.Series, banding: str) -> tuple[float, ...]:
     v = values.dropna()
     if v.empty:
         return ()
-    low, high = float(v.min()), float(v.max())
+    quartiles = v.quantile([0.25, 0.5, 0.75]).tolist() if banding == "quartiles" else []
+    return edges_of(float(v.min()), float(v.max()), quartiles, banding)
+
+
+def edges_of(low: float, high: float, quartiles: list[float], banding: str) -> tuple[float, ...]:
+    """The inner band edges of a count ranging from ``low`` to ``high`` (``quartiles`` read only when banding by them)."""
     if banding == "quartiles":
-        edges = sorted({float(math.ceil(q)) for q in v.quantile([0.25, 0.5, 0.75]).tolist()})
+        edges = sorted({float(math.ceil(q)) for q in quartiles})
         return tuple(e for e in edges if low < e <= high)
     edges = [10.0**k for k in range(1, 16) if low < 10.0**k <= high]
     return tuple(edges[-(MAX_BANDS - 1) :]) if edges else ()

@@ -233,6 +233,11 @@ class ExplorationResults:
         return from_plain(cls, {k: v for k, v in doc.items() if k != "schema_version"})
 
     @property
+    def every_usable_row(self) -> bool:
+        """Every figure covers every usable row: no sample was drawn, or an engine's sample left them all to its queries."""
+        return self.data.sample is None or self.rows_analysed == self.data.sample.rows_usable
+
+    @property
     def claim_missing_in_file(self) -> int:
         """Rows of the whole file with no claim status: the loader drops them, so the rows analysed hold none of them."""
         return self.data.missing_by_column.get("claim_status", self.claim_missing)

@@ -8,9 +8,10 @@ effect sizes and tests, the data-quality facts. Every number from the results.
 from __future__ import annotations
 
 from reportgen.config import Config
-from reportgen.core.summary import SECTION_TITLES, Block, ExecutiveSummary, Section, of_sample, sample_blocks
+from reportgen.core.summary import SECTION_TITLES, Block, ExecutiveSummary, Section, sample_blocks
 from reportgen.formatters import fmt_int, fmt_p, fmt_pct, fmt_rate
 from reportgen.studies.exploration.results import ExplorationResults
+from reportgen.studies.exploration import words
 from reportgen.studies.exploration.words import association_size, delta_size, finding_text, name
 
 __all__ = ["build_summary"]
@@ -20,8 +21,20 @@ def build_summary(r: ExplorationResults, config: Config, audience: str | None = 
     """The summary of ``r`` in the configured tone (or ``audience``)."""
     audience = audience or config.report.audience
     writer = _TECHNICAL if audience == "technical" else _LEADERSHIP
-    sections = tuple(Section(key, SECTION_TITLES[key], (*writer[key](r), *sample_blocks(key, r.data, audience))) for key in SECTION_TITLES)
+    sections = tuple(
+        Section(key, SECTION_TITLES[key], (*writer[key](r), *_rows_blocks(key, r, audience))) for key in SECTION_TITLES
+    )
     return ExecutiveSummary(audience, config.report.title, "Exploration: what is in the claims data", sections)
+
+
+def _rows_blocks(key: str, r: ExplorationResults, audience: str) -> tuple[Block, ...]:
+    """The overview's word on a sample: the usual one, or, when every figure covers every usable row, that (``words.covers``)."""
+    plain = words.coverage_plain(r)
+    if plain is None or key != "overview":
+        return sample_blocks(key, r.data, audience)
+    if audience == "technical":
+        return sample_blocks(key, r.data, audience, words.covers(r))
+    return (Block(plain, lead="Rows:"),)
 
 
 def _banned(r: ExplorationResults):
@@ -42,7 +55,7 @@ def _lead_status(r: ExplorationResults) -> list[Block]:
     claim, opinion = r.balance("claim"), r.balance("opinion")
     blocks = [Block("The data check and the first look at the data are done. A dashboard shows claims and opinions for each level of views, likes, shares and downloads.")]
     if claim and opinion:
-        blocks.append(Block(f"{fmt_int(claim.count)} claims ({fmt_pct(claim.share, 0)}) and {fmt_int(opinion.count)} opinions ({fmt_pct(opinion.share, 0)}){of_sample(r.data, ' in the sample')}.", bullet=True))
+        blocks.append(Block(f"{fmt_int(claim.count)} claims ({fmt_pct(claim.share, 0)}) and {fmt_int(opinion.count)} opinions ({fmt_pct(opinion.share, 0)}){words.of_sample(r, ' in the sample')}.", bullet=True))
     banned = _banned(r)
     if banned:
         blocks.append(Block(f"{fmt_pct(banned.share, 0)} of videos come from banned authors.", bullet=True, optional=True))

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from reportgen.config import Config
 from reportgen.core.document import Block, BulletList, Document, Fact, Facts, FigureBlock, Group, Paragraph, Section, Table, build_record
-from reportgen.core.summary import of_sample
 from reportgen.formatters import fmt_delta, fmt_int, fmt_num, fmt_p, fmt_pct, fmt_rate
 from reportgen.formatters import fmt_value as fmt_headline
 from reportgen.narrative.wording import capital, join_words, share
 from reportgen.results import FigureInfo
 from reportgen.studies.exploration.results import Crosstab, ExplorationResults, GroupValue
+from reportgen.studies.exploration import words
 from reportgen.studies.exploration.words import association_size, delta_size, finding_text, fmt_value, name, verdict
 
 __all__ = ["technical_report", "WHY"]
@@ -81,7 +81,7 @@ def _glance(r: ExplorationResults) -> Section:
     items = [Fact("Rows read", fmt_int(r.data.rows_read), f"Every row of {r.data.source}; {fmt_int(r.rows_analysed)} analysed.")]
     for s in (claim, opinion):
         if s is not None:
-            items.append(Fact(f"{capital(s.label)}s", fmt_int(s.count), f"{fmt_pct(s.share)} of videos with a claim status{of_sample(r.data, ' in the sample')} (95% CI {fmt_pct(s.ci_low)}–{fmt_pct(s.ci_high)})."))
+            items.append(Fact(f"{capital(s.label)}s", fmt_int(s.count), f"{fmt_pct(s.share)} of videos with a claim status{words.of_sample(r, ' in the sample')} (95% CI {fmt_pct(s.ci_low)}–{fmt_pct(s.ci_high)})."))
     items.append(Fact("No claim status", fmt_int(r.claim_missing_in_file), f"{share(r.claim_missing_in_file, r.data.rows_read)} of rows read; left out of every count by claim status."))
     banned = next((s for s in r.ban_overall if s.label == "banned"), None)
     if banned is not None:
@@ -194,7 +194,7 @@ def _test_text(t: Crosstab) -> str:
 def _status(r: ExplorationResults, figures: dict[str, FigureInfo]) -> Section:
     balance = Table("Claims and opinions", ("Claim status", "Videos", "Share", "95% CI"),
                     tuple((s.label, fmt_int(s.count), fmt_pct(s.share), f"{fmt_pct(s.ci_low)}–{fmt_pct(s.ci_high)}") for s in r.claim_balance), (1, 2, 3))
-    ban = Table(f"Author ban status, all videos{of_sample(r.data, ' of the sample')}", ("Ban status", "Videos", "Share", "95% CI"),
+    ban = Table(f"Author ban status, all videos{words.of_sample(r, ' of the sample')}", ("Ban status", "Videos", "Share", "95% CI"),
                 tuple((s.label, fmt_int(s.count), fmt_pct(s.share), f"{fmt_pct(s.ci_low)}–{fmt_pct(s.ci_high)}") for s in r.ban_overall), (1, 2, 3))
     blocks: list[Block] = [
         Paragraph(verdict(r), css="lead"),
@@ -272,4 +272,5 @@ def _method(r: ExplorationResults, config: Config, generated_at: str, versions: 
         "Cliff's delta and Cohen (1988) for Cramér's V and correlations. With "
         f"{fmt_int(r.rows_analysed)} rows almost any difference is 'significant'; the effect sizes, not the p-values, say what matters."
     )
-    return Section("method", "Method and reproducibility", (Paragraph(text), *build_record(rows, r.data, generated_at, versions)))
+    record = build_record(rows, r.data, generated_at, versions, words.covers(r))
+    return Section("method", "Method and reproducibility", (Paragraph(text), *record))

@@ -18,6 +18,29 @@ if TYPE_CHECKING:
     from reportgen.studies.exploration.results import Band, Crosstab, ExplorationResults, Finding
 
 
+def of_sample(r: ExplorationResults, words: str) -> str:
+    """``words`` when the figures come from a sample of the usable rows; nothing when they cover every one."""
+    return "" if r.every_usable_row else words
+
+
+def covers(r: ExplorationResults) -> str | None:
+    """The technical clause of a sampled build whose figures still cover every usable row (None otherwise)."""
+    if r.data.sample is None or not r.every_usable_row:
+        return None
+    return (
+        f"every figure of this exploration nonetheless covers all {fmt_int(r.rows_analysed)} usable rows (queries over them: "
+        "column statistics, shares, crosstabs, distributions, rates, differences, correlations and the dashboard's counts); "
+        "only the columns' types are read from the sample."
+    )
+
+
+def coverage_plain(r: ExplorationResults) -> str | None:
+    """The same for a leadership reader, standing in for the sample's sentence (None: say the sample as usual)."""
+    if r.data.sample is None or not r.every_usable_row:
+        return None
+    return f"Every count, share and average here covers all {fmt_int(r.rows_analysed)} usable videos, not a sample of them."
+
+
 def name(column: str) -> str:
     """A column or engineered variable as a reader says it."""
     return plain_name(column)
@@ -110,7 +133,12 @@ def verdict(r: ExplorationResults) -> str:
         else ""
     )
     balance = "nearly balanced" if abs(claim.share - 0.5) < 0.05 else "unbalanced"
-    videos = f"Of {fmt_int(r.data.rows_read)} videos" if r.data.sample is None else f"In the sample of {fmt_int(r.data.sample.rows)} videos"
+    if r.data.sample is None:
+        videos = f"Of {fmt_int(r.data.rows_read)} videos"
+    elif r.every_usable_row:
+        videos = f"Of all {fmt_int(r.rows_analysed)} usable videos"
+    else:
+        videos = f"In the sample of {fmt_int(r.data.sample.rows)} videos"
     return (
         f"{videos}, claims and opinions are {balance} ({fmt_int(claim.count)} claims, "
         f"{fmt_pct(claim.share)}, against {fmt_int(opinion.count)} opinions){reach}."

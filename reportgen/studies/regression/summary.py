@@ -22,6 +22,7 @@ Two tones (``config.report.audience``):
 from __future__ import annotations
 
 import math
+from functools import partial
 
 from reportgen.config import Config
 from reportgen.core.summary import SECTION_TITLES, Block, ExecutiveSummary, Section, of_sample, sample_blocks, SummaryFigure
@@ -40,6 +41,7 @@ from reportgen.formatters import (
 )
 from reportgen.narrative.wording import capital, discrimination_word, in_words, join_words, odds_range_words
 from reportgen.results import AnalysisResults, DataSummary, Term
+from reportgen.studies.regression.coverage import covers, covers_plain
 from reportgen.studies.regression.reliability import few_rows_effects, fragile_effects, model_problems, nonlinear_effects
 
 __all__ = ["build_summary", "summary_html", "summary_text"]
@@ -82,7 +84,8 @@ def build_summary(results: AnalysisResults, config: Config, audience: str | None
     audience = audience or config.report.audience
     writer = _TECHNICAL if audience == "technical" else _LEADERSHIP
     facts = _Facts(results, config)
-    sections = tuple(Section(key, SECTION_TITLES[key], (*writer[key](facts), *sample_blocks(key, results.data, audience))) for key in SECTION_TITLES)
+    sample = partial(sample_blocks, data=results.data, audience=audience, covers=covers(results), plain=covers_plain(results))
+    sections = tuple(Section(key, SECTION_TITLES[key], (*writer[key](facts), *sample(key))) for key in SECTION_TITLES)
     return ExecutiveSummary(audience, config.report.title, config.report.subtitle, sections, _figure(facts, audience))
 
 

@@ -38,7 +38,8 @@ def data_quality(r: AnalysisResults) -> Section:
         f"({share(d.rows_dropped, d.rows_read)}) were dropped and {fmt_int(d.rows_used)} used."
         if d.sample is None
         else f"({share(d.rows_dropped, d.rows_read)}) were dropped and {fmt_int(d.rows_used)} were usable, "
-        f"of which a sample of {fmt_int(d.sample.rows)} was analysed."
+        f"of which a sample of {fmt_int(d.sample.rows)} was analysed"
+        + (f"; the descriptive statistics below cover all {fmt_int(described)} usable rows." if (described := r.exploration.rows) else ".")
     )
     blocks: list[Block] = [
         Paragraph(intro, css="lead"),
@@ -69,7 +70,8 @@ def exploration(r: AnalysisResults, config: Config, figures: dict[str, FigureInf
     )
     minority = min(x.class_shares, key=x.class_shares.get)
     balance_text = (
-        f"{fmt_int(total)} usable videos{of_sample(r.data, ' in the sample')}; '{minority}' is the minority class at {fmt_pct(x.class_shares[minority])} "
+        f"{fmt_int(total)} usable videos{'' if x.rows else of_sample(r.data, ' in the sample')}; "
+        f"'{minority}' is the minority class at {fmt_pct(x.class_shares[minority])} "
         f"({fmt_int(x.class_balance[minority])} videos)."
     )
     levels = list(x.class_balance)
@@ -117,7 +119,8 @@ def exploration(r: AnalysisResults, config: Config, figures: dict[str, FigureInf
     )
     examples = tuple(Quotes(label, texts, quote_css="transcription") for label, texts in x.examples.items() if texts)
     examples_text = (
-        "The first transcriptions of each claim status, quoted as they are in the data (cut at 300 characters)."
+        f"The first transcriptions of each claim status{' in the sample' if x.rows else ''}, "
+        "quoted as they are in the data (cut at 300 characters)."
         if examples
         else "The data holds no transcription text to quote."
     )

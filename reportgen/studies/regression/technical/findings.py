@@ -10,6 +10,7 @@ from reportgen.core.summary import of_sample
 from reportgen.formatters import fmt_ci, fmt_int, fmt_num, fmt_or, fmt_p, fmt_pct, fmt_rate, plain_name, term_label
 from reportgen.narrative.wording import STATUS_LABELS, capital, discrimination_word, effect_direction, in_words, share
 from reportgen.results import AnalysisResults, ScenarioMetrics, SeedRepeats, Term
+from reportgen.studies.regression.coverage import covers
 from reportgen.studies.regression.reliability import few_rows_effects, fragile_effects, model_problems
 from reportgen.studies.regression.technical._common import labels
 
@@ -250,5 +251,5 @@ def reproducibility(r: AnalysisResults, config: Config, generated_at: str, versi
     return Section(
         "reproducibility",
         "Reproducibility",
-        build_record(settings, r.data, generated_at, versions),
+        build_record(settings, r.data, generated_at, versions, covers(r)),
     )
