@@ -8,6 +8,9 @@ maxima, Tukey's IQR outliers, label counts, crosstabs and correlation matrices
 (Pearson by ``corr``; Spearman as Pearson of average ranks), and the rank sums of
 the Mann-Whitney test. Each query is written once for both dialects; the one
 function they spell differently, the quantile, is chosen by ``_QUANTILE``.
+An exact quantile holds every value of its column in memory, so ``describe``
+asks for one column a query, its three quartiles in one list: at ten million
+rows, all columns' quartiles at once outgrew DuckDB's memory limit.
 Missing values are left out, as pandas leaves NaN out of each statistic.
 """
 
@@ -26,6 +29,8 @@ if TYPE_CHECKING:
 
 #: How each dialect spells the quantile ``q`` of ``x``; both interpolate linearly between the nearest values.
 _QUANTILE = {sql.DUCKDB: "quantile_cont({x}, {q})", sql.SPARK: "percentile({x}, {q})"}
+#: The same, for a list of quantiles ``qs`` read from one sorted copy of the values (a list or array of values).
+_QUANTILES = {sql.DUCKDB: "quantile_cont({x}, [{qs}])", sql.SPARK: "percentile({x}, array({qs}))"}
 #: The quartiles, in the order ``Stats`` holds them.
 QUARTILES = (0.25, 0.5, 0.75)
 
@@ -84,19 +89,17 @@ def describe(all_rows: AllRows, columns: Sequence[str], by: str | None = None) -
     """
     if not columns:
         return {}
-    parts = []
-    for c in columns:
-        x = sql.quote(c)
-        parts += [f"COUNT({x})", f"AVG({x})", f"STDDEV_SAMP({x})", f"MIN({x})"]
-        parts += [quantile(all_rows, x, q) for q in QUARTILES] + [f"MAX({x})"]
     key = f"CAST({sql.quote(by)} AS STRING)" if by else "NULL"
     where = f" WHERE {sql.quote(by)} IS NOT NULL GROUP BY {sql.quote(by)}" if by else ""
+    quartiles = ", ".join(repr(float(q)) for q in QUARTILES)
     out = {}
-    for row in all_rows.query(f"SELECT {key}, {', '.join(parts)} FROM {{rows}}{where}"):
-        for i, c in enumerate(columns):
-            n, mean, sd, *spread = (_float(v) for v in row[1 + 8 * i : 9 + 8 * i])
+    for c in columns:
+        x = sql.quote(c)
+        parts = [f"COUNT({x})", f"AVG({x})", f"STDDEV_SAMP({x})", f"MIN({x})", _QUANTILES[all_rows.dialect].format(x=x, qs=quartiles), f"MAX({x})"]
+        for label, n, mean, sd, low, spread, high in all_rows.query(f"SELECT {key}, {', '.join(parts)} FROM {{rows}}{where}"):
             count = int(n or 0)
-            out[(row[0], c)] = Stats(count, mean, sd if count > 1 else None, *spread)
+            q1, median, q3 = (_float(v) for v in (spread or (None,) * len(QUARTILES)))
+            out[(label, c)] = Stats(count, _float(mean), _float(sd) if count > 1 else None, _float(low), q1, median, q3, _float(high))
     return out
 
 
