@@ -147,6 +147,7 @@ def _build_into(
 ) -> BuildReport:
     """Analyse, reuse or carry over each study, render in the worker, write the project page and manifest: staged."""
     from reportgen.artifacts import write_build_manifest
+    from reportgen.render.index import prepare as prepare_project_page
     from reportgen.render.index import write_project_page
     from reportgen.staging import staged_folder
     from reportgen.workers import render_worker
@@ -164,6 +165,7 @@ def _build_into(
             step = _study(job, datasets.pop(job.study.id, None), config, progress, worker, stage, previous, analysed_so_far)
             analysed_so_far[job.study.id] = step.results
             pending.append(step)
+        prepare_project_page()  # while the worker renders: the page's template is ready when the last document is
         outcomes = [step.finish(config, progress) for step in pending]
         for study_id in others:
             _copy(previous, previous.files(study_id), stage)
