@@ -22,6 +22,16 @@ def overview(dataset: Dataset, config: Config, progress: Progress | None = None)
         return Overview(dataset.summary, explore(dataset.frame, config, dataset.all_rows), config.model.target)
 
 
+def gvif_all_rows(all_rows, spec, config: Config) -> dict[str, float]:
+    """The GVIF of each of ``spec``'s predictors over every usable row an engine holds (the correlation matrix by SQL)."""
+    from reportgen.analysis.assumptions import gvif_from_correlation
+    from reportgen.analysis.design import LOG1P_COLUMNS
+    from reportgen.engines.describe import design_correlation
+
+    log1p = LOG1P_COLUMNS if config.model.log1p_counts else ()
+    return {f: g for f, (g, _) in gvif_from_correlation(design_correlation(all_rows, spec, log1p), spec).items()}
+
+
 def analyse(dataset: Dataset, config: Config, progress: Progress | None = None, preview: Overview | None = None) -> AnalysisResults:
     """Run every analysis once, in order, on a loaded dataset.
 
@@ -65,6 +75,8 @@ def analyse(dataset: Dataset, config: Config, progress: Progress | None = None, 
         wide = design_spec(split.train, candidates)
         X_wide = wide.matrix(split.train)
         collinearity = screen_collinearity(X_wide, wide, config)
+        if dataset.all_rows is not None:  # a sample: the same GVIF over every usable row, beside the screen's
+            collinearity = dataclasses.replace(collinearity, gvif_all_rows=gvif_all_rows(dataset.all_rows, wide, config))
         spec = wide.restrict(tuple(f for f in wide.features if f not in collinearity.dropped))
         X_train = wide.select(X_wide, spec)
         fit = fit_logit(split.y_train, X_train, spec.column_names())  # one fit: the model table, influence and the LR test

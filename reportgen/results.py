@@ -129,6 +129,9 @@ class Collinearity:
     gvif: dict[str, float] = field(default_factory=dict)  # generalised VIF of every candidate (Fox & Monette)
     gvif_df: dict[str, int] = field(default_factory=dict)  # its design columns
     gvif_adjusted: dict[str, float] = field(default_factory=dict)  # GVIF^(1/(2·df)), comparable across df
+    #: The GVIF of every candidate over every usable row, when the study analysed a sample (an engine's SQL);
+    #: the screen itself reads the sample's training rows, the rows the model is fitted on. Absent from results.json otherwise.
+    gvif_all_rows: dict[str, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -297,7 +300,7 @@ class AnalysisResults:
             "evaluation": evaluation,
             "figures": [dataclasses.asdict(f) for f in self.figures],
             "exploration": exploration,
-            "collinearity": dataclasses.asdict(self.assumptions.collinearity),
+            "collinearity": _without_none(dataclasses.asdict(self.assumptions.collinearity), "gvif_all_rows"),
             "box_tidwell_p": dict(self.assumptions.box_tidwell_p),
             "previous": dataclasses.asdict(self.previous) if self.previous else None,
             "method_comparison": dataclasses.asdict(self.method_comparison) if self.method_comparison else None,
@@ -562,3 +565,8 @@ class HeldOutAllRows:
     def interval(self, metric: str) -> MetricInterval | None:
         """The interval of ``metric`` ("roc_auc", "f1", ...)."""
         return next((i for i in self.intervals if i.metric == metric), None)
+
+
+def _without_none(doc: dict[str, Any], key: str) -> dict[str, Any]:
+    """``doc`` without ``key`` when its value is None: a key only some builds have is absent, not null, in the others."""
+    return {k: v for k, v in doc.items() if not (k == key and v is None)}

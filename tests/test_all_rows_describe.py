@@ -144,6 +144,7 @@ def test_describe_and_the_studies_over_every_usable_row_in_spark_agree_with_pand
     sets = engines.load_studies("spark", data, chosen(STUDIES, SAMPLED), SAMPLED)
     check_describe(sets["regression"].all_rows, pandas_sets["regression"].frame)
     check_studies(sets, pandas_sets)
+    check_gvif(sets, pandas_sets)
 
 
 def _build(data: Path, out: Path, engine: str, config: Path | None = None) -> None:
@@ -193,3 +194,37 @@ def test_a_sampled_duckdb_build_reports_the_descriptive_statistics_of_every_usab
     for s in STUDIES:
         assert "random sample" not in _text(tmp_path / "pandas" / s / "technical_report.html")
         assert '"lead": "Sample:"' not in (tmp_path / "pandas" / s / "executive_summary.json").read_text()
+
+
+def test_the_gvif_over_every_usable_row_equals_numpys_over_the_same_rows(duck_sets, pandas_sets) -> None:
+    check_gvif(duck_sets, pandas_sets)
+
+
+def check_gvif(sets: dict, pandas_sets: dict) -> None:
+    """The regression's collinearity numbers over every usable row: the design's correlation matrix by SQL, GVIF as numpy."""
+    from reportgen.analysis.assumptions import gvif_by_feature
+    from reportgen.analysis.design import design_spec
+    from reportgen.pipeline import gvif_all_rows
+
+    m = Config().model
+    full = pandas_sets["regression"].frame
+    spec = design_spec(sets["regression"].frame, tuple(dict.fromkeys((*m.predictors, *m.extra_candidates))))
+    assert spec.categorical and sum(len(v) for v in spec.levels.values()) > len(spec.categorical)  # a predictor of 2 dummies
+    got = gvif_all_rows(sets["regression"].all_rows, spec, SAMPLED)
+    want = {f: g for f, (g, _) in gvif_by_feature(spec.matrix(full), spec).items()}
+    same(got, want)
+    assert max(want.values()) > 2  # correlated counts: a number the screen would read
+
+
+def test_a_sampled_build_shows_the_gvif_of_every_usable_row_beside_the_screen(data: Path, tmp_path: Path) -> None:
+    config = tmp_path / "reportgen.toml"
+    config.write_text("[data]\nsample_rows = 1000\n")
+    _build(data, tmp_path / "duck", "duckdb", config)
+    collinearity = json.loads((tmp_path / "duck" / "regression" / "results.json").read_text())["collinearity"]
+    assert set(collinearity["gvif_all_rows"]) == set(collinearity["gvif"])
+    report = _text(tmp_path / "duck" / "regression" / "technical_report.html")
+    usable = json.loads((tmp_path / "duck" / "regression" / "results.json").read_text())["data"]["rows_used"]
+    assert f"GVIF, all {usable:,} usable rows" in report
+    assert "each candidate's GVIF over every usable row is shown beside it" in report
+    golden = json.loads((Path(__file__).parent / "golden" / "regression" / "technical" / "results.json").read_text())
+    assert "gvif_all_rows" not in golden["collinearity"]  # absent, not null, where no sample was drawn

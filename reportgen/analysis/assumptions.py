@@ -102,13 +102,23 @@ def gvif_by_feature(X: np.ndarray, spec: DesignSpec) -> dict[str, tuple[float, i
     """
     import numpy as np
 
-    names, owner = spec.column_names(), spec.feature_of()
-    cols = names[1:]
+    cols = spec.column_names()[1:]
     Z = X[:, 1:]
     sd = Z.std(axis=0)
     if Z.shape[1] < 2 or not np.all(sd > 0):
+        owner = spec.feature_of()
         return {f: (1.0, sum(owner[c] == f for c in cols)) for f in spec.features}
-    R = np.corrcoef(Z, rowvar=False)
+    return gvif_from_correlation(np.corrcoef(Z, rowvar=False), spec)
+
+
+def gvif_from_correlation(R: np.ndarray, spec: DesignSpec) -> dict[str, tuple[float, int]]:
+    """``gvif_by_feature`` from the correlation matrix ``R`` of the design columns (intercept left out), in ``spec``'s order.
+
+    An engine computes ``R`` over every usable row (``engines.describe.design_correlation``); the formula is the same.
+    """
+    import numpy as np
+
+    cols, owner = spec.column_names()[1:], spec.feature_of()
     sign, logdet = np.linalg.slogdet(R)
     out: dict[str, tuple[float, int]] = {}
     for f in spec.features:

@@ -24,6 +24,9 @@ from typing import TYPE_CHECKING
 from reportgen.engines import sql
 
 if TYPE_CHECKING:
+    import numpy as np
+
+    from reportgen.analysis.design import DesignSpec
     from reportgen.engines.allrows import AllRows
     from reportgen.results import ColumnStats, OutlierCount
 
@@ -227,6 +230,24 @@ def correlation(all_rows: AllRows, columns: Sequence[str], method: str = "pearso
         if all(matrix[i][j] is None for j in range(k) if j != i) and k > 1:
             matrix[i][i] = None if _constant(all_rows, c) else 1.0
     return matrix
+
+
+def design_correlation(all_rows: AllRows, spec: DesignSpec, log1p_columns: Sequence[str] = ()) -> np.ndarray:
+    """The Pearson correlation matrix of a regression design's columns (intercept left out) over every usable row.
+
+    The columns are ``spec.column_names()[1:]``: each continuous predictor (log(1 + x) for those in
+    ``log1p_columns``; its scaling does not change a correlation) and a 0/1 column per dummy. A
+    constant column's correlations are NaN, as ``numpy.corrcoef`` gives them.
+    """
+    import numpy as np
+
+    expressions = {c: f"ln(1.0 + {sql.quote(c)})" if c in log1p_columns else sql.quote(c) for c in spec.continuous}
+    for c in spec.categorical:
+        for level in spec.levels[c]:
+            expressions[f"{c}[{level}]"] = f"CASE WHEN {sql.quote(c)} = {sql.literal(level)} THEN 1.0 ELSE 0.0 END"
+    names = spec.column_names()[1:]
+    matrix = correlation(derived(all_rows, {n: expressions[n] for n in names}), names)
+    return np.array([[np.nan if r is None else r for r in row] for row in matrix], dtype=float)
 
 
 def _constant(all_rows: AllRows, column: str) -> bool:

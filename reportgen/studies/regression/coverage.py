@@ -21,7 +21,9 @@ def covers(r: AnalysisResults) -> str | None:
         "the counts of rows, gaps, repeats and labels cover every row, and the descriptive statistics (class balance, "
         f"crosstab, statistics by class, outliers, correlations) all {fmt_int(rows)} usable rows; the transcription examples, "
         "the model, its checks and its evaluation come from the sample, the collinearity screen (VIF) from the sample's "
-        "training rows, the rows the model is fitted on."
+        "training rows, the rows the model is fitted on"
+        + ("; each candidate's GVIF over every usable row is shown beside it." if r.assumptions.collinearity.gvif_all_rows else ".")
+        + (" The model is also scored on every usable row it was not fitted on (see the evaluation)." if r.held_out_all_rows else "")
     )
 
 

@@ -17,6 +17,7 @@ def assumptions(r: AnalysisResults) -> Section:
     counts = {s: sum(c.status == s for c in checks) for s in STATUS_LABELS}
     intro = f"{len(checks)} checks: {counts['pass']} pass, {counts['warn']} warn, {counts['fail']} fail."
     col, bt = r.assumptions.collinearity, r.assumptions.box_tidwell_p
+    every_row = col.gvif_all_rows or {}  # set when the study analysed a sample: the same GVIF over every usable row
     rows = tuple(
         (
             plain_name(name),
@@ -24,10 +25,12 @@ def assumptions(r: AnalysisResults) -> Section:
             check_value(col.vif_after[name]) if name in col.vif_after else "left out",
             f"{check_value(col.gvif[name])} ({col.gvif_df.get(name, 1)})" if name in col.gvif else "–",
             check_value(col.gvif_adjusted[name]) if name in col.gvif_adjusted else "–",
+            *((check_value(every_row[name]) if name in every_row else "–",) if every_row else ()),
             fmt_p(bt[name]) if name in bt and not math.isnan(bt[name]) else "–",
         )
         for name, v in col.vif.items()
     )
+    every_row_header = (f"GVIF, all {fmt_int(r.exploration.rows or 0)} usable rows",) if every_row else ()
     note = (
         f"Left out by the VIF rule: {', '.join(plain_name(c) for c in col.dropped)}. "
         if col.dropped
@@ -57,9 +60,9 @@ def assumptions(r: AnalysisResults) -> Section:
             ),
             Table(
                 "Collinearity and linearity by candidate predictor",
-                ("Predictor", "VIF (all candidates)", "VIF (model)", "GVIF (df)", "GVIF^(1/(2·df))", "Box-Tidwell p"),
+                ("Predictor", "VIF (all candidates)", "VIF (model)", "GVIF (df)", "GVIF^(1/(2·df))", *every_row_header, "Box-Tidwell p"),
                 rows,
-                (1, 2, 3, 4, 5),
+                tuple(range(1, 6 + len(every_row_header))),
             ),
             Paragraph(note),
             *_influence_blocks(r),
