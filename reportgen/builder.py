@@ -154,7 +154,9 @@ def _build_into(
 
     chosen_ids = [job.study.id for job in jobs]
     others = [i for i in (previous.study_ids if previous else ()) if i not in chosen_ids and _known(i)]
-    with render_worker() as worker, staged_folder(out) as stage:
+    # The worker is stopped before the stage is swapped in or thrown away: on a failure it may still be drawing a
+    # study's preview figures into the stage, and must not write there once the stage is gone.
+    with staged_folder(out) as stage, render_worker() as worker:
         # One reading of the file for every study analysed this time, each given its own rows; all checked before any analysis.
         analysed = [job.study for job in jobs if job.plan == "analyse"]
         datasets = _load(engine, data, input_sha256, analysed, config, progress) if analysed else {}

@@ -116,3 +116,33 @@ def test_a_studys_preview_figures_are_drawn_early_and_not_again_with_its_results
     assert [f.file for f in outcome.results.figures] == [n for n, _ in figures.FIGURES]  # every figure, in the report's order
     assert outcome.results.figures[0].alt.startswith("Bar chart of class balance")
     assert len(list((folder / "figures").iterdir())) == len(figures.FIGURES)
+
+
+def test_a_failed_analysis_leaves_no_stage_even_while_the_worker_draws_its_preview(tmp_path, monkeypatch):
+    """The worker is stopped before the stage is thrown away: a preview still being drawn must not recreate it."""
+    import time
+
+    from reportgen import figures
+    from reportgen.builder import build
+    from reportgen.config import Config
+    from reportgen.synthetic import generate
+
+    frame = generate(rows=1_000, seed=2)
+    frame["verified_status"] = "not verified"  # one class: the regression refuses it after its preview is handed over
+    data = tmp_path / "one_class.csv"
+    frame.to_csv(data, index=False)
+
+    def slow(draw):
+        def drawn_late(r, path):
+            time.sleep(1.0)  # still drawing when the analysis fails
+            return draw(r, path)
+
+        return drawn_late
+
+    monkeypatch.setattr(figures, "FIGURES", tuple((n, slow(d) if n in figures.PREVIEW_FIGURES else d) for n, d in figures.FIGURES))
+    out = tmp_path / "out"
+    with pytest.raises(InputError, match="too few rows to model"):
+        build(data, out, Config(), studies=["regression"])
+    time.sleep(1.5)  # a worker left running would have written by now
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".out.")) in ([], [".out.lock"])
+    assert not out.exists()
