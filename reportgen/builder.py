@@ -154,28 +154,34 @@ def _build_into(
 
     chosen_ids = [job.study.id for job in jobs]
     others = [i for i in (previous.study_ids if previous else ()) if i not in chosen_ids and _known(i)]
-    # The worker is stopped before the stage is swapped in or thrown away: on a failure it may still be drawing a
-    # study's preview figures into the stage, and must not write there once the stage is gone.
-    with staged_folder(out) as stage, render_worker() as worker:
-        # One reading of the file for every study analysed this time, each given its own rows; all checked before any analysis.
-        analysed = [job.study for job in jobs if job.plan == "analyse"]
-        datasets = _load(engine, data, input_sha256, analysed, config, progress) if analysed else {}
-        # Each study is handed to the render worker as soon as it is analysed, and the next one is analysed
-        # while the worker draws and lays out the last: on two cores the rendering costs almost nothing extra.
-        pending, analysed_so_far = [], {}
-        for job in jobs:
-            step = _study(job, datasets.pop(job.study.id, None), config, progress, worker, stage, previous, analysed_so_far)
-            analysed_so_far[job.study.id] = step.results
-            pending.append(step)
-        prepare_project_page()  # while the worker renders: the page's template is ready when the last document is
-        outcomes = [step.finish(config, progress) for step in pending]
-        for study_id in others:
-            _copy(previous, previous.files(study_id), stage)
-        carried = _carried(previous, others, "carried over") if others else ()
-        ordered = _in_project_order((*outcomes, *carried))
-        source = {"source": data.name, "sha256": str(input_sha256), "modified": _modified(data)}
-        write_project_page(ordered, config, source, stage)
-        write_build_manifest(stage, source, config, progress.timings, {o.id: _record(o, jobs) for o in ordered}, engine)
+    # The worker is forked before the stage's lock is taken: a process holding the lock's file would keep the
+    # folder locked past a kill of the build.
+    with render_worker() as worker, staged_folder(out) as stage:
+        try:
+            # One reading of the file for every study analysed this time, each given its own rows; all checked before any analysis.
+            analysed = [job.study for job in jobs if job.plan == "analyse"]
+            datasets = _load(engine, data, input_sha256, analysed, config, progress) if analysed else {}
+            # Each study is handed to the render worker as soon as it is analysed, and the next one is analysed
+            # while the worker draws and lays out the last: on two cores the rendering costs almost nothing extra.
+            pending, analysed_so_far = [], {}
+            for job in jobs:
+                step = _study(job, datasets.pop(job.study.id, None), config, progress, worker, stage, previous, analysed_so_far)
+                analysed_so_far[job.study.id] = step.results
+                pending.append(step)
+            prepare_project_page()  # while the worker renders: the page's template is ready when the last document is
+            outcomes = [step.finish(config, progress) for step in pending]
+            for study_id in others:
+                _copy(previous, previous.files(study_id), stage)
+            carried = _carried(previous, others, "carried over") if others else ()
+            ordered = _in_project_order((*outcomes, *carried))
+            source = {"source": data.name, "sha256": str(input_sha256), "modified": _modified(data)}
+            write_project_page(ordered, config, source, stage)
+            write_build_manifest(stage, source, config, progress.timings, {o.id: _record(o, jobs) for o in ordered}, engine)
+        except BaseException:
+            # The worker may still be drawing a study's preview figures into the stage: stop it before the stage
+            # is thrown away, so that nothing writes there once it is gone.
+            worker.close()
+            raise
     return BuildReport(out, ordered, dict(progress.timings), engine=engine)
 
 
