@@ -433,6 +433,11 @@ class MetricInterval:
     level: float
     resamples: int
 
+    @classmethod
+    def of(cls, interval: Any) -> MetricInterval:
+        """The record of a ``stats.intervals.Interval`` (the stats layer's own type, which results do not import)."""
+        return cls(interval.metric, interval.estimate, interval.low, interval.high, interval.level, interval.resamples)
+
 
 @dataclass(frozen=True)
 class ThresholdRow:

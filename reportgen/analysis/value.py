@@ -88,7 +88,7 @@ def model_value(
             p = float(chi2.sf(lr, df))
     # The model and the baseline are scored on the same resamples (one drawing, paired intervals).
     scored = paired_intervals(split.y_test, [scores] + ([base_scores] if base_scores is not None else []), m.threshold, seed=m.seed)
-    intervals = tuple(MetricInterval(i.metric, i.estimate, i.low, i.high, i.level, i.resamples) for i in scored[0])
+    intervals = tuple(MetricInterval.of(i) for i in scored[0])
     if base_scores is not None:
         base_auc_iv = next(i for i in scored[1] if i.metric == "roc_auc")
         base_auc, base_low, base_high = base_auc_iv.estimate, base_auc_iv.low, base_auc_iv.high

@@ -12,6 +12,7 @@ metrics. One query text serves DuckDB and Spark SQL.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -184,7 +185,10 @@ def held_out_all_rows(all_rows: AllRows, model: Any, train: Any, config: Any) ->
     hist = score_histogram(all_rows, model, m.target, m.positive_class, m.threshold, ids, schema.VIDEO_ID, logged)
     cells = cells_from_bins(hist.positives, hist.negatives, hist.positives_above, hist.negatives_above, hist.threshold)
     h = histogram_metrics(cells, m.seed)
+    # The histogram's metrics under the same names, its intervals as result records, its four counts as one matrix.
+    same = {f.name: getattr(h, f.name) for f in dataclasses.fields(h) if f.name in HeldOutAllRows.__dataclass_fields__}
     return HeldOutAllRows(
+        **same | {"intervals": tuple(MetricInterval.of(i) for i in h.intervals)},
         engine="spark" if all_rows.dialect is sql.SPARK else "duckdb",
         rows=hist.rows,
         positives=int(hist.positives.sum()),
@@ -192,18 +196,5 @@ def held_out_all_rows(all_rows: AllRows, model: Any, train: Any, config: Any) ->
         bins=hist.bins,
         threshold=hist.threshold,
         confusion_matrix=ConfusionMatrix(tn=h.tn, fp=h.fp, fn=h.fn, tp=h.tp),
-        accuracy=h.accuracy,
-        precision=h.precision,
-        recall=h.recall,
-        f1=h.f1,
-        roc_auc=h.roc_auc,
-        average_precision=h.average_precision,
-        specificity=h.specificity,
-        baseline_accuracy=h.baseline_accuracy,
-        roc_auc_error_bound=h.roc_auc_error_bound,
-        intervals=tuple(MetricInterval(i.metric, i.estimate, i.low, i.high, i.level, i.resamples) for i in h.intervals),
         seed=m.seed,
-        roc_curve=h.roc_curve,
-        pr_curve=h.pr_curve,
-        curve_points_full=h.curve_points_full,
     )
