@@ -112,6 +112,9 @@ def build(
     from reportgen.staging import check_target, restore, tidy
     from reportgen.studies import chosen
 
+    from reportgen.workers import one_thread_per_process
+
+    one_thread_per_process()  # before any numerical library loads
     data = Path(data)
     out = Path(out) if out is not None else default_out(data)
     progress = progress or Progress(quiet=True)

@@ -33,6 +33,22 @@ from reportgen.config import Config
 
 #: Forking is what makes the worker cheap (no re-import); where it is missing, all runs in one process.
 CAN_FORK = "fork" in multiprocessing.get_all_start_methods()
+#: The numerical libraries' own thread pools (OpenBLAS, MKL, OpenMP), read once when each library loads.
+LIBRARY_THREADS = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")
+
+
+def one_thread_per_process() -> None:
+    """Ask the numerical libraries for one thread each, unless the user chose otherwise; call before they load.
+
+    A build already keeps both cores busy with processes of its own (the render worker, a study analysed
+    beside the others, one process a document), so a library's second thread only waits for a core: on the
+    real data every study's build spent 1.7 s less CPU (18.6 s to 16.9 s, user and system) with one thread a
+    library, for the same wall time. It also makes results independent of the machine's core count (a sum
+    split across threads is added in another order: the VIF's last digit moved with the thread count). Once
+    numpy is loaded (a caller that imported it first) the setting no longer reaches OpenBLAS; that is harmless.
+    """
+    for name in LIBRARY_THREADS:
+        os.environ.setdefault(name, "1")
 
 
 @dataclass(frozen=True)

@@ -146,3 +146,33 @@ def test_a_failed_analysis_leaves_no_stage_even_while_the_worker_draws_its_previ
     time.sleep(1.5)  # a worker left running would have written by now
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".out.")) in ([], [".out.lock"])
     assert not out.exists()
+
+
+def test_the_numerical_libraries_get_one_thread_each_unless_the_user_chose(monkeypatch):
+    from reportgen import workers
+
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    monkeypatch.setenv("MKL_NUM_THREADS", "4")
+    workers.one_thread_per_process()
+    assert (os.environ["OPENBLAS_NUM_THREADS"], os.environ["OMP_NUM_THREADS"], os.environ["MKL_NUM_THREADS"]) == ("1", "1", "4")
+
+
+def test_a_build_from_the_command_line_sets_the_limit_before_numpy_loads(tmp_path):
+    """OpenBLAS reads its thread count once, when numpy loads: the build must ask before its first heavy import."""
+    import subprocess
+    import sys
+
+    from reportgen.synthetic import write_csv
+
+    data = write_csv(tmp_path / "claims.csv", rows=300, seed=0)
+    script = (
+        "import sys; from reportgen.cli import main; "
+        f"code = main(['build', '--data', {str(data)!r}, '--out', {str(tmp_path / 'out')!r}, '--study', 'hypothesis', '--quiet']); "
+        "from threadpoolctl import threadpool_info; "
+        "print(code, sorted({p['num_threads'] for p in threadpool_info() if p['user_api'] == 'blas'}))"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[-2] == "0 [1]"
