@@ -12,8 +12,10 @@ heavy library is even imported.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -165,12 +167,14 @@ def _build_into(
             analysed = [job.study for job in jobs if job.plan == "analyse"]
             datasets = _load(engine, data, input_sha256, analysed, config, progress) if analysed else {}
             # Each study is handed to the render worker as soon as it is analysed, and the next one is analysed
-            # while the worker draws and lays out the last: on two cores the rendering costs almost nothing extra.
-            pending, analysed_so_far = [], {}
-            for job in jobs:
-                step = _study(job, datasets.pop(job.study.id, None), config, progress, worker, stage, previous, analysed_so_far)
-                analysed_so_far[job.study.id] = step.results
-                pending.append(step)
+            # while the worker draws and lays out the last; a study analysed apart runs meanwhile in a process of its own.
+            with _analyses_apart(analysed, datasets, config) as apart:
+                pending, analysed_so_far = [], {}
+                for job in jobs:
+                    dataset = datasets.pop(job.study.id, None)
+                    step = _study(job, dataset, config, progress, worker, stage, previous, analysed_so_far, apart.get(job.study.id))
+                    analysed_so_far[job.study.id] = step.results
+                    pending.append(step)
             prepare_project_page()  # while the worker renders: the page's template is ready when the last document is
             outcomes = [step.finish(config, progress) for step in pending]
             for study_id in others:
@@ -256,8 +260,41 @@ class _Step:
         return StudyOutcome(study.id, outcome.results, status, outcome.written)
 
 
-def _study(job: _Job, dataset, config: Config, progress: Progress, worker, stage: Path, previous, related: dict[str, Any]) -> _Step:
-    """One chosen study into ``stage/<id>/``: copied, or re-rendered from saved results, or analysed; then submitted to render."""
+@contextmanager
+def _analyses_apart(studies: Sequence[Study], datasets: dict[str, Dataset], config: Config) -> Iterator[dict[str, Callable[[], Any]]]:
+    """Start the analyses of the studies that ask to be analysed apart, each in a forked process: {id: wait for it}.
+
+    Such a study (``analysed_apart``, see ``core.study``) is long and reads no other study's results, so the
+    second core analyses it while this process analyses the others: on the real data the classifier's search
+    and audit no longer wait behind three studies. Only when another study is analysed too (alone, it gains
+    nothing), only where processes fork and no OpenMP runtime is loaded yet (``workers.openmp_loaded``: a
+    build from the command line forks before any is), and never for rows left in DuckDB or Spark
+    (``all_rows``): their connection is not to be shared with a forked copy. Leaving the block ends a
+    process still running.
+    """
+    from reportgen.workers import CAN_FORK, in_background, openmp_loaded
+
+    apart = [s for s in studies if getattr(s, "analysed_apart", False) and not hasattr(s, "preview")]
+    apart = [s for s in apart if datasets[s.id].all_rows is None] if len(studies) > 1 else []
+    if not CAN_FORK or (apart and openmp_loaded()):
+        apart = []
+    with ExitStack() as stack:
+        yield {s.id: stack.enter_context(in_background(f"{s.id} analysis", partial(_analyse, s, datasets[s.id], config))) for s in apart}
+
+
+def _analyse(study: Study, dataset, config: Config) -> tuple[Any, dict[str, float]]:
+    """``study.analyse`` with its stages timed but not shown (two processes would write over each other's line)."""
+    timings = Progress(quiet=True)
+    return study.analyse(dataset, config, timings), timings.timings
+
+
+def _study(
+    job: _Job, dataset, config: Config, progress: Progress, worker, stage: Path, previous, related: dict[str, Any], apart=None
+) -> _Step:
+    """One chosen study into ``stage/<id>/``: copied, or re-rendered from saved results, or analysed; then submitted to render.
+
+    ``apart`` waits for the study's analysis run in another process (``_analyses_apart``), when it is.
+    """
     from reportgen.artifacts import RESULTS, read_json
 
     study, folder = job.study, stage / job.study.id
@@ -271,7 +308,7 @@ def _study(job: _Job, dataset, config: Config, progress: Progress, worker, stage
             _copy(previous, previous.analysis_files(study.id), stage)
             results = study.results_from_json(read_json(folder / RESULTS) or {})
     else:
-        analysed, preview = _analysed(study, dataset, config, timings, worker, folder)
+        analysed, preview = _analysed(study, dataset, config, timings, worker, folder, apart)
         results = _with_comparison(study, analysed, previous)
         uses = {i: r for i, r in related.items() if i in getattr(study, "uses", ())}
         if uses:
@@ -280,12 +317,18 @@ def _study(job: _Job, dataset, config: Config, progress: Progress, worker, stage
     return _Step(job, results, folder, render, timings, preview)
 
 
-def _analysed(study: Study, dataset, config: Config, progress: Progress, worker, folder: Path) -> tuple[Any, Any]:
+def _analysed(study: Study, dataset, config: Config, progress: Progress, worker, folder: Path, apart=None) -> tuple[Any, Any]:
     """``study.analyse``, and the worker's answer to its preview figures (None for a study without a ``preview`` hook).
 
     A study with a preview computes it first and hands it to the worker, which draws those figures
     while the rest of the analysis runs; ``analyse`` then takes the preview rather than compute it again.
+    A study analysed apart is waited for (``apart``), its stages' timings taken from its process.
     """
+    if apart is not None:
+        with progress.stage("analysis, in a process of its own"):
+            analysed, stages = apart()
+        progress.timings.update(stages)
+        return analysed, None
     if not hasattr(study, "preview"):
         return study.analyse(dataset, config, progress), None
     preview = study.preview(dataset, config, progress)

@@ -176,3 +176,85 @@ def test_a_build_from_the_command_line_sets_the_limit_before_numpy_loads(tmp_pat
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n")[-2] == "0 [1]"
+
+
+def _classifier_json(folder) -> dict:
+    """The classifier's results.json without its search timings (seconds differ from run to run)."""
+    import json
+
+    doc = json.loads((folder / "classifier" / "results.json").read_text())
+    for candidate in doc["candidates"]:
+        candidate.pop("search_seconds")
+    return doc
+
+
+def _command_line_build(tmp_path, out: str, before: str = ""):
+    """``reportgen build`` of the hypothesis and classifier studies in a fresh process (as a user runs it), ``before`` run first."""
+    import subprocess
+    import sys
+
+    from reportgen.synthetic import write_csv
+
+    data = write_csv(tmp_path / "d.csv", rows=2_000, seed=3)
+    argv = ["build", "--data", str(data), "--out", str(tmp_path / out), "--study", "hypothesis", "--study", "classifier", "--quiet"]
+    script = f"import os, sys\n{before}\nfrom reportgen.cli import main\nsys.exit(main({argv!r}))"
+    return data, subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600)
+
+
+def test_the_classifier_is_analysed_in_a_process_of_its_own_with_the_same_results(monkeypatch, tmp_path):
+    import json
+
+    from reportgen import workers
+    from reportgen.builder import build
+    from reportgen.config import Config
+
+    record_pid = (
+        "from reportgen.studies.classifier.study import ClassifierStudy\n"
+        "analyse = ClassifierStudy.analyse\n"
+        f"def recorded(self, *a):\n    open({str(tmp_path)!r} + f'/pid-{{os.getpid()}}-{{os.getppid()}}', 'w').close()\n    return analyse(self, *a)\n"
+        "ClassifierStudy.analyse = recorded\n"
+        f"open({str(tmp_path)!r} + f'/main-{{os.getpid()}}', 'w').close()"
+    )
+    data, done = _command_line_build(tmp_path, "apart", record_pid)
+    assert done.returncode == 0, done.stderr
+    (main,) = [p.name.split("-")[1] for p in tmp_path.glob("main-*")]
+    (analysed,) = [p.name.split("-")[1:] for p in tmp_path.glob("pid-*")]
+    assert analysed[0] != main and analysed[1] == main  # a child of the build's process
+    timings = json.loads((tmp_path / "apart" / "classifier" / "manifest.json").read_text())["timings_sec"]
+    assert {"analysis, in a process of its own", "classifier: search", "classifier: shortcut audit"} <= set(timings)
+    monkeypatch.setattr(workers, "CAN_FORK", False)
+    build(data, tmp_path / "here", Config(), studies=["hypothesis", "classifier"])
+    assert _classifier_json(tmp_path / "apart") == _classifier_json(tmp_path / "here")
+    assert _classifier_json(tmp_path / "apart")["related"]  # the hypothesis answer is added after the analysis
+
+
+def test_a_failure_of_an_analysis_apart_is_the_builds_bad_input_and_writes_nothing(tmp_path):
+    refuse = (
+        "from reportgen.errors import InputError\n"
+        "from reportgen.studies.classifier.study import ClassifierStudy\n"
+        "def refuse(self, *a):\n    raise InputError('refused apart', column='claim_status', rows=[7])\n"
+        "ClassifierStudy.analyse = refuse"
+    )
+    _, done = _command_line_build(tmp_path, "out", refuse)
+    assert (done.returncode, done.stderr.strip()) == (2, "error: column 'claim_status', row 7: refused apart")
+    assert sorted(p.name for p in tmp_path.iterdir()) in (["d.csv"], [".out.lock", "d.csv"])  # no stage, no output
+
+
+def test_no_analysis_is_forked_once_openmp_has_threads_here(tmp_path):
+    """GNU OpenMP's pool does not survive a fork: a child predicting with gradient boosting would wait forever."""
+    import json
+
+    import numpy as np
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    from reportgen.builder import build
+    from reportgen.config import Config
+    from reportgen.synthetic import write_csv
+
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(400, 3)), rng.integers(0, 2, 400)
+    HistGradientBoostingClassifier(max_iter=5).fit(x, y).predict(x)  # this process has an OpenMP pool now
+    data = write_csv(tmp_path / "d.csv", rows=1_000, seed=3)
+    build(data, tmp_path / "out", Config(), studies=["hypothesis", "classifier"])
+    timings = json.loads((tmp_path / "out" / "classifier" / "manifest.json").read_text())["timings_sec"]
+    assert "classifier: search" in timings and "analysis, in a process of its own" not in timings

@@ -38,6 +38,12 @@ Optional hooks, for studies that need them (the build looks them up with ``getat
   render worker, which draws the figures named in ``preview_figures`` (a subset of
   ``figures()``, whose drawers read only what the preview holds) while the rest
   of the analysis runs, and calls ``analyse(dataset, config, progress, preview=...)``.
+- ``analysed_apart = True``: a study whose analysis is long and reads nothing but
+  its own rows asks the build to run ``analyse`` in a forked process of its own,
+  started as soon as the data are read, while the build analyses the other
+  studies (the classifier). Its progress is not shown line by line, only its
+  stages' timings; a study with a ``preview`` or rows left in DuckDB or Spark
+  (``Dataset.all_rows``) is analysed in the build's process as usual.
 """
 
 from __future__ import annotations

@@ -30,6 +30,9 @@ class ClassifierStudy:
     settings_type = ClassifierSettings
     #: The executive summary quotes the hypothesis study's answer when it is in the same build.
     uses = ("hypothesis",)
+    #: Its search and audit are the longest analysis of a build and read no other study's results (the
+    #: hypothesis answer is added afterwards): the build runs them in a process of their own, beside the others.
+    analysed_apart = True
 
     def results_from_json(self, doc: dict[str, Any]) -> ClassifierResults:
         """Typed results from results.json."""
