@@ -113,6 +113,14 @@ def test_every_number_from_a_sample_says_so_and_none_is_paired_with_the_full_tot
     assert "only the 95% intervals of the differences in medians are bootstrapped from a random sample of 1,000" in pages["hypothesis"][0]
     assert "3,939 were usable, of which a sample of 1,000 was analysed" in pages["regression"][0]
     assert "3,939 of 4,000 rows usable" in pages["classifier"][0]
+    # The classifier's champion is also scored on every usable row not used to fit or choose it: 3,939 less the
+    # sample's 600 training and 200 validation rows; both documents say so, apart from the sample's counts.
+    import json
+
+    held = json.loads((out / "classifier" / "results.json").read_text())["held_out_all_rows"]
+    assert held["rows"] == 3_939 - 800 and held["training_rows_excluded"] == 800
+    assert "On every usable row not used to fit or choose the model: 3,139 rows" in pages["classifier"][0]
+    assert "On all 3,139 videos it had not learnt from" in pages["classifier"][1]
 
 
 def test_the_leadership_page_states_the_sample_in_plain_words_and_the_technical_one_exactly() -> None:

@@ -15,12 +15,13 @@ summary (``DataSummary.sample``).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import os
 import shutil
 import tempfile
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,6 +47,8 @@ _RAW, _TYPED, _SHARED = "raw", "typed", "shared"
 _SOURCES = itertools.count()
 #: The longest line DuckDB's reader takes (its default is 2 MB); pandas reads a 10 MB transcription, so must we.
 _MAX_LINE = 256 << 20
+#: Rows in one of DuckDB's vectors (its STANDARD_VECTOR_SIZE): ``fetch_df_chunk`` counts its chunks in vectors.
+_VECTOR = 2048
 
 
 def read_table(path: Path | str, columns: Iterable[str], sha256: str | None, config: Config) -> DuckTable:
@@ -158,7 +161,15 @@ class DuckTable(SampledRows):
         from reportgen.engines.allrows import AllRows
 
         names = ", ".join(sql.quote(c) for c in wanted)
-        return AllRows(lambda q: self.con.execute(q).fetchall(), f"(SELECT _row, {names} FROM {_TYPED} WHERE {kept}) AS usable", sql.DUCKDB, used)
+        keys = self.con.execute("SELECT _row FROM pick ORDER BY _row").fetchnumpy()["_row"]  # as ``_frame`` orders the sample
+        return AllRows(
+            lambda q: self.con.execute(q).fetchall(),
+            f"(SELECT _row, {names} FROM {_TYPED} WHERE {kept}) AS usable",
+            sql.DUCKDB,
+            used,
+            stream=functools.partial(_stream, self.con),
+            sample_keys=keys,
+        )
 
     def _misses(self, needed: Iterable[str]) -> str:
         """The condition of a row missing a value in one of ``needed``: one test of the bit mask ``_type_rows`` made."""
@@ -207,6 +218,17 @@ class DuckTable(SampledRows):
         names = ", ".join(sql.quote(c) for c in wanted)
         frame = self.con.execute(f"SELECT {names} FROM {_TYPED} WHERE {chosen} ORDER BY _row").df()
         return _as_pandas_types(frame)
+
+
+def _stream(con: Any, query: str, size: int) -> Iterator[pd.DataFrame]:
+    """``query``'s rows as frames of at most about ``size`` rows: DuckDB streams the result, a chunk of vectors at a time."""
+    result = con.execute(query)
+    vectors = max(1, size // _VECTOR)  # a chunk of vectors holds up to 2048 rows each (fewer after a filter)
+    while True:
+        frame = result.fetch_df_chunk(vectors)
+        if frame.empty:
+            return
+        yield frame
 
 
 def _quotas(sizes: list[int], n: int) -> list[int]:

@@ -7,21 +7,24 @@ coefficients, plus the intercept, then the logistic), so the engine scores
 every such row where it lies and hands back only a histogram: each class's
 rows over ``BINS`` equal bins of [0, 1], and each class's exact count at or
 above the threshold. ``reportgen.stats.histogram`` turns those counts into
-metrics. One query text serves DuckDB and Spark SQL.
+metrics. One query text serves DuckDB and Spark SQL. A model that is no SQL
+expression (the classifier's forest) is scored in Python instead, over the
+rows read in chunks (``predicted_histogram``), into the same bins.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from reportgen.engines import sql
-from reportgen.engines.allrows import AllRows
+from reportgen.engines.allrows import CHUNK_ROWS, AllRows
 
 if TYPE_CHECKING:
     import numpy as np
+    import pandas as pd
 
 #: Equal bins of [0, 1] over which each class's scores are counted. The bootstrap of the metrics reads every
 #: non-empty bin once a resample, so its time grows with them: on 1.9M held-out rows of the synthetic data, 2**14
@@ -157,6 +160,69 @@ def score_histogram(
     return ScoreHistogram(bins, counts[1], counts[0], above[1], above[0], float(threshold))
 
 
+def predicted_histogram(
+    all_rows: AllRows,
+    predict: Callable[[pd.DataFrame], np.ndarray],
+    columns: Sequence[str],
+    target: str,
+    positive_class: str,
+    threshold: float,
+    exclude: np.ndarray | Sequence[int] = (),
+    chunk_rows: int = CHUNK_ROWS,
+    bins: int = BINS,
+) -> ScoreHistogram:
+    """Score every row of ``all_rows`` but those excluded with a model that is not SQL, chunk by chunk, and count.
+
+    The rows come out of the engine ``chunk_rows`` at a time (``AllRows.chunks``);
+    each chunk is scored by ``predict`` and only its counts are kept, in the
+    same bins, and with the same exact counts at the threshold, as ``score_histogram``.
+
+    Parameters
+    ----------
+    all_rows : AllRows
+        Every usable row of the study (DuckDB or Spark).
+    predict : callable
+        A frame of ``columns`` (as the engine types them: counts float, categories text) -> the positive class's
+        score of each row, in [0, 1].
+    columns : sequence of str
+        The study's columns ``predict`` reads (the target among them or not).
+    target, positive_class : str
+        The label column and the label counted as positive.
+    threshold : float
+        A row scored at or above it is called positive.
+    exclude : array of int
+        ``_row`` values whose rows are not scored (the rows the model was fitted on or chosen with). Left out
+        here, not in SQL: a list of thousands of keys is slow for Spark to plan, a sorted array is quick to search.
+    chunk_rows : int
+        The most rows in memory at once.
+    bins : int
+
+    Returns
+    -------
+    ScoreHistogram
+    """
+    import numpy as np
+
+    names = ", ".join(sql.quote(c) for c in dict.fromkeys(("_row", *columns, target)))
+    excluded = np.unique(np.asarray(exclude, dtype=np.int64))
+    counts = {True: np.zeros(bins, dtype=np.int64), False: np.zeros(bins, dtype=np.int64)}
+    above = {True: 0, False: 0}
+    for chunk in all_rows.chunks(f"SELECT {names} FROM {{rows}}", chunk_rows):
+        keys = chunk["_row"].to_numpy(dtype=np.int64)
+        at = np.minimum(np.searchsorted(excluded, keys), max(excluded.size - 1, 0))
+        held = ~(excluded[at] == keys) if excluded.size else np.ones(keys.size, dtype=bool)
+        rows = chunk.loc[held].reset_index(drop=True)
+        if rows.empty:
+            continue
+        y = (rows[target].astype(str) == positive_class).to_numpy()
+        scores = np.asarray(predict(rows[list(columns)]), dtype=float)
+        at_bin = np.minimum(np.floor(scores * bins).astype(np.int64), bins - 1)  # as ``score_histogram``'s SQL bins
+        for label in (True, False):
+            counts[label] += np.bincount(at_bin[y == label], minlength=bins)
+            above[label] += int((scores[y == label] >= threshold).sum())
+    return ScoreHistogram(bins, counts[True], counts[False], above[True], above[False], float(threshold))
+
+
 def held_out_all_rows(all_rows: AllRows, model: Any, train: Any, config: Any) -> Any:
     """The model's metrics over every usable row but the sample's training rows: ``results.HeldOutAllRows``.
 
@@ -176,15 +242,25 @@ def held_out_all_rows(all_rows: AllRows, model: Any, train: Any, config: Any) ->
     """
     from reportgen import schema
     from reportgen.analysis.design import LOG1P_COLUMNS
-    from reportgen.results import ConfusionMatrix, HeldOutAllRows, MetricInterval
-    from reportgen.stats.histogram import cells_from_bins, histogram_metrics
 
     m = config.model
     ids = [str(v) for v in train[schema.VIDEO_ID].tolist()]  # as the engines key ids: the digits, no leading zeros
     logged = [c for c in model.spec.continuous if c in LOG1P_COLUMNS] if m.log1p_counts else []
     hist = score_histogram(all_rows, model, m.target, m.positive_class, m.threshold, ids, schema.VIDEO_ID, logged)
+    return held_out_metrics(hist, all_rows, m.seed)
+
+
+def held_out_metrics(hist: ScoreHistogram, all_rows: AllRows, seed: int) -> Any:
+    """A histogram of held-out scores as ``results.HeldOutAllRows``: its metrics and bootstrap intervals (seeded).
+
+    ``training_rows_excluded`` counts the rows of ``all_rows`` the histogram left out (the rows used to fit,
+    and for the classifier also to choose, the model).
+    """
+    from reportgen.results import ConfusionMatrix, HeldOutAllRows, MetricInterval
+    from reportgen.stats.histogram import cells_from_bins, histogram_metrics
+
     cells = cells_from_bins(hist.positives, hist.negatives, hist.positives_above, hist.negatives_above, hist.threshold)
-    h = histogram_metrics(cells, m.seed)
+    h = histogram_metrics(cells, seed)
     # The histogram's metrics under the same names, its intervals as result records, its four counts as one matrix.
     same = {f.name: getattr(h, f.name) for f in dataclasses.fields(h) if f.name in HeldOutAllRows.__dataclass_fields__}
     return HeldOutAllRows(
@@ -196,5 +272,5 @@ def held_out_all_rows(all_rows: AllRows, model: Any, train: Any, config: Any) ->
         bins=hist.bins,
         threshold=hist.threshold,
         confusion_matrix=ConfusionMatrix(tn=h.tn, fp=h.fp, fn=h.fn, tp=h.tp),
-        seed=m.seed,
+        seed=seed,
     )

@@ -20,7 +20,7 @@ import atexit
 import functools
 import itertools
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -515,7 +515,7 @@ class SparkTable(SampledRows):
         frame, row_numbers = self._to_pandas(chosen, wanted)
         typed_kept = kept.drop(*[c for c in kept.columns if c.startswith("_raw_")])
         fit_all = functools.partial(fit_training_rows, typed_kept, chosen.select(ROW), row_numbers)
-        all_rows = _all_rows(typed_kept.select(ROW, *wanted), used) if sample else None
+        all_rows = _all_rows(typed_kept.select(ROW, *wanted), used, row_numbers) if sample else None
         kept.unpersist()
         flags.unpersist()
         data = self.study_summary(
@@ -878,10 +878,31 @@ def fit_training_rows(
 _SOURCES = itertools.count()
 
 
-def _all_rows(usable: Any, rows: int) -> AllRows:
-    """A study's usable rows (a Spark DataFrame) as a SQL source: a temporary view of its own."""
+def _all_rows(usable: Any, rows: int, sample_keys: list[int]) -> AllRows:
+    """A study's usable rows (a Spark DataFrame) as a SQL source: a temporary view of its own.
+
+    ``sample_keys``: the row number of each row of the study's frame, in its order (``_to_pandas``).
+    """
+    import numpy as np
+
     from reportgen.engines.allrows import AllRows
 
     name = f"usable_{next(_SOURCES)}"
     usable.createOrReplaceTempView(name)
-    return AllRows(lambda q: [tuple(r) for r in session().sql(q).collect()], name, sql.SPARK, rows)
+    keys = np.asarray(sample_keys, dtype=np.int64)
+    return AllRows(lambda q: [tuple(r) for r in session().sql(q).collect()], name, sql.SPARK, rows, stream=_stream, sample_keys=keys)
+
+
+def _stream(query: str, size: int) -> Iterator[pd.DataFrame]:
+    """``query``'s rows as frames of at most ``size`` rows: the driver holds one partition and one frame at a time."""
+    import pandas as pd
+
+    result = session().sql(query)
+    columns, batch = result.columns, []
+    for row in result.toLocalIterator(prefetchPartitions=False):
+        batch.append(tuple(row))
+        if len(batch) == size:
+            yield pd.DataFrame.from_records(batch, columns=columns)
+            batch = []
+    if batch:
+        yield pd.DataFrame.from_records(batch, columns=columns)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +40,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from reportgen.progress import Progress
-    from reportgen.results import DataSummary
+    from reportgen.results import DataSummary, HeldOutAllRows
+
+    HeldOutScorer = Callable[["Encoder", Any, np.ndarray], HeldOutAllRows]
 
 MIN_PER_CLASS = 10
 #: The engagement counts: what viewers did, known only after a video has been watched for a while.
@@ -60,7 +63,9 @@ def columns(settings: ClassifierSettings) -> tuple[str, ...]:
     return tuple(c for c in schema.REQUIRED if c in wanted)
 
 
-def analyse(frame: pd.DataFrame, summary: DataSummary, settings: ClassifierSettings, progress: Progress) -> ClassifierResults:
+def analyse(
+    frame: pd.DataFrame, summary: DataSummary, settings: ClassifierSettings, progress: Progress, held_out: HeldOutScorer | None = None
+) -> ClassifierResults:
     """Split, encode, tune both candidates, choose on validation, score on test, audit the shortcuts.
 
     Parameters
@@ -71,6 +76,9 @@ def analyse(frame: pd.DataFrame, summary: DataSummary, settings: ClassifierSetti
         How the rows were read; its counts are restated for this study's target.
     settings : ClassifierSettings
     progress : Progress
+    held_out : callable, optional
+        When the rows are a sample (``all_rows.held_out_scorer``): called with the fitted encoder, the champion and
+        a mask of the frame's training and validation rows; its result is ``held_out_all_rows``.
 
     Returns
     -------
@@ -115,6 +123,14 @@ def analyse(frame: pd.DataFrame, summary: DataSummary, settings: ClassifierSetti
         )
     with progress.stage("classifier: shortcut audit"):
         audit = shortcut_audit(x_train, y_train, x_test, y_test, encoder, champion, test_scored, settings)
+    every_row = None
+    if held_out is not None:
+        import numpy as np
+
+        fitted_on = np.zeros(len(frame), dtype=bool)
+        fitted_on[train] = fitted_on[validation] = True  # the test rows stay: held out, like every row outside the sample
+        with progress.stage("classifier: score every held-out row"):
+            every_row = held_out(encoder, model, fitted_on)
     return ClassifierResults(
         data=summary,
         settings=dataclasses.asdict(settings),
@@ -158,6 +174,7 @@ def analyse(frame: pd.DataFrame, summary: DataSummary, settings: ClassifierSetti
         impurity_importance=impurity,
         audit=audit,
         rule_of_three=_rule_of_three(test_scored),
+        held_out_all_rows=every_row,
     )
 
 

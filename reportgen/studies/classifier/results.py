@@ -10,7 +10,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from reportgen.results import BuildComparison, DataSummary, FigureInfo, data_json
+from reportgen.results import BuildComparison, DataSummary, FigureInfo, HeldOutAllRows, data_json
 from reportgen.stats.intervals import Interval
 
 SCHEMA_VERSION = 1
@@ -212,6 +212,9 @@ class ClassifierResults:
     related: tuple[RelatedAnswer, ...] = ()
     figures: tuple[FigureInfo, ...] = ()
     previous: BuildComparison | None = None
+    #: The champion over every usable row outside the sample's training and validation rows, when the rows were a
+    #: sample (an out-of-core engine's); results.json omits it otherwise.
+    held_out_all_rows: HeldOutAllRows | None = None
 
     def candidate(self, name: str) -> Candidate:
         """A candidate by name."""
@@ -221,6 +224,8 @@ class ClassifierResults:
         """The ``results.json`` document."""
         doc = dataclasses.asdict(self)
         doc["data"] = data_json(self.data)  # no "sample" key unless a sample was drawn
+        if doc["held_out_all_rows"] is None:  # absent, not null: a build without a sample writes the file as before
+            del doc["held_out_all_rows"]
         return {"schema_version": SCHEMA_VERSION, **doc}
 
     @classmethod

@@ -59,10 +59,15 @@ class ClassifierStudy:
         return dataclasses.asdict(config.study_settings(self.id))
 
     def analyse(self, dataset: Dataset, config: Config, progress: Progress) -> ClassifierResults:
-        """Split, encode, tune, choose on validation, score on test, audit the shortcuts."""
+        """Split, encode, tune, choose on validation, score on test, audit the shortcuts (and score every held-out row of a sample)."""
         from reportgen.studies.classifier.analysis import analyse
 
-        return analyse(dataset.frame, dataset.summary, config.study_settings(self.id), progress)
+        settings, held_out = config.study_settings(self.id), None
+        if dataset.all_rows is not None:  # a sample: the champion is also scored over every usable row it never saw
+            from reportgen.studies.classifier.all_rows import held_out_scorer
+
+            held_out = held_out_scorer(dataset.all_rows, settings)
+        return analyse(dataset.frame, dataset.summary, settings, progress, held_out=held_out)
 
     def with_related(self, results: ClassifierResults, related: dict[str, Any]) -> ClassifierResults:
         """The results with the answers of the studies in ``uses`` that are in the same build, as each states it."""

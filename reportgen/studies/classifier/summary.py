@@ -36,7 +36,10 @@ def build_summary(r: ClassifierResults, config: Config, audience: str | None = N
     """The executive summary of ``r`` in the configured (or given) tone."""
     audience = audience or config.report.audience
     writer = _TECHNICAL if audience == "technical" else _LEADERSHIP
-    sections = tuple(Section(key, SECTION_TITLES[key], (*writer[key](r), *sample_blocks(key, r.data, audience))) for key in SECTION_TITLES)
+    sections = tuple(
+        Section(key, SECTION_TITLES[key], (*writer[key](r), *sample_blocks(key, r.data, audience, words.covers(r), words.covers_plain(r))))
+        for key in SECTION_TITLES
+    )
     title = "Executive Summary: Telling Claims from Opinions"
     subtitle = "The final classifier for the report backlog, and what it really learnt"
     return ExecutiveSummary(audience, title, subtitle, sections, _figure(r, audience))
@@ -77,6 +80,7 @@ def _lead_status(r: ClassifierResults) -> list[Block]:
         Block(f"It finds {fmt_pct(t.value('recall'))} of the {pos}s.", bullet=True),
         Block(f"Of the videos it calls a {pos}, {fmt_pct(t.value('precision'))} really are.", bullet=True),
         Block(f"In all, it is right on {fmt_pct(t.value('accuracy'))} of videos.", bullet=True),
+        *([Block(every)] if (every := words.every_row_sentence(r)) else []),
     ]
 
 
@@ -153,6 +157,17 @@ def _tech_status(r: ClassifierResults) -> list[Block]:
     for metric, label in (("recall", "Recall"), ("precision", "Precision"), ("accuracy", "Accuracy"), ("roc_auc", "ROC AUC")):
         iv = t.interval(metric)
         blocks.append(Block(f"{value(iv)} (95% CI {interval(iv)}).", lead=f"{label}:", bullet=True, optional=metric == "roc_auc"))
+    h = r.held_out_all_rows
+    if h is not None:
+        blocks.append(
+            Block(
+                f"on all {fmt_int(h.rows)} usable rows not used to fit or choose the model (the sample's test rows and every row "
+                f"outside it), recall {fmt_pct(h.recall)}, precision {fmt_pct(h.precision)}, accuracy {fmt_pct(h.accuracy)}, "
+                f"ROC AUC {fmt_rate(h.roc_auc)} (95% CI {fmt_rate(h.interval('roc_auc').low)}–{fmt_rate(h.interval('roc_auc').high)}).",
+                lead="Every held-out row:",
+                bullet=True,
+            )
+        )
     blocks.append(
         Block(
             "; ".join(f"{c.name} {r.refit_metric} {value(c.validation.interval(r.refit_metric))}" for c in r.candidates) + ".",

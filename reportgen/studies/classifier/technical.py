@@ -130,7 +130,7 @@ def _data(r: ClassifierResults) -> Section:
             Paragraph(
                 f"{fmt_int(d.rows_used)} of {fmt_int(d.rows_read)} rows {'used' if d.sample is None else 'usable'} (dropped: {reasons}). "
                 f"Target {plain_name(f.target)}, positive class {f.positive_class}: {counts}."
-                + (f" {sample_sentence(d).capitalize()}" if d.sample else "")
+                + (f" {sample_sentence(d, words.covers(r)).capitalize()}" if d.sample else "")
             ),
             Table(
                 f"Stratified split (seed {r.settings['seed']}): rows and {f.positive_class}s in each part",
@@ -228,10 +228,51 @@ def _test(r: ClassifierResults, figures: dict[str, FigureInfo]) -> Section:
                 numeric=(1, 2),
             ),
             *_zero_errors(r),
+            *_every_row(r),
             Table("Per class (each class taken as positive)", ("Class", "Precision", "Recall", "F1", "Support"), per_class, numeric=(1, 2, 3, 4)),
             *_figure(figures, "confusion_matrix.png"),
         ),
     )
+
+
+def _every_row(r: ClassifierResults) -> tuple[Paragraph | Table, ...]:
+    """The sample's test metrics beside the same metrics over every usable row not used to fit or choose the model (a sample only)."""
+    h, s, t = r.held_out_all_rows, r.split, r.test
+    if h is None:
+        return ()
+    cm, pos, neg = h.confusion_matrix, r.features.positive_class, r.features.negative_class
+    intro = (
+        f"On every usable row not used to fit or choose the model: {fmt_int(h.rows)} rows, {fmt_int(h.positives)} of them {pos}s "
+        f"(the sample's {fmt_int(s.n_test)} test rows and every usable row outside the sample; the sample's {fmt_int(s.n_train)} "
+        f"training and {fmt_int(s.n_validation)} validation rows, {fmt_int(h.training_rows_excluded)} in all, left out). The "
+        f"{h.engine} engine hands the rows over in chunks; each is encoded and scored by the same {r.champion} at the same threshold, "
+        f"and only the counts are kept. {fmt_int(cm.tp)} of the {fmt_int(h.positives)} {pos} rows found, with {fmt_int(cm.fp)} "
+        f"{neg} rows called {pos} and {fmt_int(cm.fn)} {pos} rows missed (exact counts). ROC AUC and average precision count the "
+        f"scores over {fmt_int(h.bins)} equal bins, a tie within a bin counting half: {_binning_bound(h.roc_auc_error_bound)}. "
+        "Intervals: multinomial bootstrap of each class's "
+        f"bin counts, {fmt_int(h.intervals[0].resamples) if h.intervals else 0} resamples, seed {h.seed}. The figures, the "
+        "importances and the shortcut audit use the sample's test set."
+    )
+
+    def ci(source: object, metric: str) -> str:
+        iv = source.interval(metric)
+        return interval(iv) if iv is not None else "–"
+
+    rows = tuple((label, value(t.interval(m)), ci(t, m), value(h.interval(m)) if h.interval(m) else "–", ci(h, m)) for m, label in METRICS)
+    table = Table(
+        "The sample's test set beside every usable row not used to fit or choose the model (bootstrap 95% intervals)",
+        ("Metric", f"Sample test set ({fmt_int(s.n_test)} rows)", "95% CI", f"Every held-out row ({fmt_int(h.rows)} rows)", "95% CI"),
+        rows,
+        numeric=(1, 2, 3, 4),
+    )
+    return (Paragraph(intro), table)
+
+
+def _binning_bound(bound: float) -> str:
+    """How far the binned ROC AUC can be from the exact scores' (``roc_auc_error_bound``), in the three decimals shown."""
+    if fmt_rate(bound) == fmt_rate(0.0):  # below half the last digit shown: the AUC shown is the exact scores' AUC
+        return "the ROC AUC is within half its last shown digit of its value on the exact scores"
+    return f"the ROC AUC is within {fmt_rate(bound)} of its value on the exact scores"
 
 
 def _zero_errors(r: ClassifierResults) -> tuple[Paragraph, ...]:
@@ -290,6 +331,7 @@ def _shortcuts(r: ClassifierResults, figures: dict[str, FigureInfo]) -> Section:
         "Shortcut audit",
         (
             Paragraph(words.shortcut_finding(r), css="lead"),
+            *_audit_rows(r),
             Paragraph(words.meaning(r)),
             Paragraph("Before the model is used on real reports, check:"),
             BulletList(words.checks(r)),
@@ -313,6 +355,20 @@ def _shortcuts(r: ClassifierResults, figures: dict[str, FigureInfo]) -> Section:
                 numeric=(1, 2, 3, 4),
             ),
             *_figure(figures, "shortcuts.png"),
+        ),
+    )
+
+
+def _audit_rows(r: ClassifierResults) -> tuple[Paragraph, ...]:
+    """Under a sample: the audit compares on the sample's test rows, and the champion's every-row figures are beside it."""
+    h = r.held_out_all_rows
+    if h is None:
+        return ()
+    return (
+        Paragraph(
+            f"The audit compares on the sample's {fmt_int(r.split.n_test)} test rows (rule and reduced models fitted on its training "
+            f"rows). Over all {fmt_int(h.rows)} usable rows not used to fit or choose it, the champion's accuracy is "
+            f"{fmt_pct(h.accuracy)} and its ROC AUC {fmt_rate(h.roc_auc)} (see the test section)."
         ),
     )
 

@@ -119,3 +119,42 @@ def verdict(r: ClassifierResults) -> str:
     if a.found:
         return head + f"; but {feature_name(a.strongest)} alone nearly does as well (one rule: {fmt_pct(a.rule.test.value('accuracy'))} right), a shortcut to check before use."
     return head + "; no single feature comes close."
+
+
+# --- what covers every usable row, when the study analysed a sample -----------------------------------------------
+
+
+def covers(r: ClassifierResults) -> str | None:
+    """The technical clause for ``sample_sentence``: what comes from the sample and what covers every usable row."""
+    if r.data.sample is None:
+        return None
+    base = "the counts of rows, gaps, repeats and labels cover every row"
+    if r.held_out_all_rows is None:
+        return base + "."
+    return (
+        f"{base}; the split, the search, the choice of the champion, its test metrics, the importances and the shortcut audit "
+        f"come from the sample, and the champion is also scored on all {fmt_int(r.held_out_all_rows.rows)} usable rows not "
+        "used to fit or choose it (the sample's test rows and every row outside the sample)."
+    )
+
+
+def covers_plain(r: ClassifierResults) -> str | None:
+    """The leadership wording of ``covers``: no statistics' names, no seed."""
+    if r.data.sample is None or r.held_out_all_rows is None:
+        return None
+    return (
+        "The model was built and chosen on the sample; it was then also checked on every usable video it had not "
+        "learnt from, the sample's and all the others."
+    )
+
+
+def every_row_sentence(r: ClassifierResults) -> str | None:
+    """The champion over every held-out row in one plain sentence for leadership (None without a sample's block)."""
+    h = r.held_out_all_rows
+    if h is None:
+        return None
+    pos = r.features.positive_class
+    return (
+        f"On all {fmt_int(h.rows)} videos it had not learnt from, in the sample or outside it, it finds "
+        f"{fmt_pct(h.recall)} of the {pos}s, and {fmt_pct(h.precision)} of the videos it calls a {pos} really are."
+    )
