@@ -400,14 +400,3 @@ def test_demo_data_build_through_the_public_protocol(tmp_path):
     third = build(data, tmp_path / "out", changed, studies=["hypothesis"])
     assert third.study("hypothesis").status == "analysed" and third.study("hypothesis").results.alpha == 0.01
     assert dataclasses.asdict(third.study("hypothesis").results.previous)["changes"]
-
-
-@pytest.mark.parametrize("n", [2, 3, 8, 9, 1_001, 1_000])
-def test_resampled_medians_from_counts_equal_numpys_medians(n: int) -> None:
-    """The counting shortcut of the median bootstrap gives numpy's medians exactly, odd and even sizes, ties included."""
-    from reportgen.stats.groups import _resampled_medians
-
-    rng = np.random.default_rng(n)
-    values = rng.integers(0, 50, n).astype(float)  # few distinct values: many ties
-    rows = rng.integers(0, n, size=(40, n))
-    assert np.array_equal(_resampled_medians(values, rows), np.median(values[rows], axis=1))

@@ -18,7 +18,7 @@ def test_drawn_medians_have_the_distribution_of_resampled_medians(n: int) -> Non
 
     values = np.round(np.random.default_rng(3).lognormal(5, 2, n))
     resampled = np.concatenate(
-        [groups._resampled_medians(values, np.random.default_rng(i).integers(0, n, size=(100, n))) for i in range(100)]
+        [np.median(values[np.random.default_rng(i).integers(0, n, size=(100, n))], axis=1) for i in range(100)]
     )
     drawn = groups._drawn_medians(values, 10_000, np.random.default_rng(1))
     assert ks_2samp(resampled, drawn).pvalue > 0.001
@@ -27,15 +27,13 @@ def test_drawn_medians_have_the_distribution_of_resampled_medians(n: int) -> Non
     assert np.abs(np.percentile(resampled, q) - np.percentile(drawn, q)).max() <= 0.05 * spread + 1e-9
 
 
-def test_a_large_group_draws_its_medians_and_a_small_one_resamples_as_before(monkeypatch) -> None:
+def test_a_median_interval_is_seeded_and_costs_the_same_for_any_group_size() -> None:
     rng = np.random.default_rng(0)
     small, other = rng.lognormal(5, 1, 500), rng.lognormal(5, 1, 400)
-    before = groups.median_difference(small, other, 400, 9)
-    monkeypatch.setattr(groups, "_drawn_medians", lambda *a: pytest.fail("small groups must resample every row"))
-    assert groups.median_difference(small, other, 400, 9) == before  # the same seed, the same interval
-    monkeypatch.undo()
-    big = rng.lognormal(5, 1, groups._DRAW_ROWS_ABOVE + 1)
-    est = groups.median_difference(big, other, 2_000, 9)
+    assert groups.median_difference(small, other, 400, 9) == groups.median_difference(small, other, 400, 9)
+    assert groups.median_difference(small, other, 400, 9) != groups.median_difference(small, other, 400, 10)
+    big = rng.lognormal(5, 1, 2_000_001)
+    est = groups.median_difference(big, other, 2_000, 9)  # no resample of two million rows is ever drawn
     assert est.ci_low < est.estimate < est.ci_high
     assert est.estimate == pytest.approx(np.median(big) - np.median(other))
 

@@ -187,12 +187,14 @@ def _tests(r: HypothesisResults) -> Section:
         f"A randomly chosen {r.focal} video has more {plain_name(r.measure)} than a randomly chosen {r.reference} one "
         f"{fmt_pct(m.prob_superiority)} of the time (ties count half; 50.0% would be no difference)."
     )
-    boot = f"The interval of the difference in medians is a percentile bootstrap of {fmt_int(r.resamples)} resamples, each group resampled on its own (seed {r.seed})."
+    # Each resample's median is drawn from its exact distribution (stats.groups._drawn_medians), not from drawn rows.
+    drawn = "each resample's median drawn from its exact distribution (the order statistics of uniforms) rather than by drawing every row"
+    boot = f"The interval of the difference in medians is a percentile bootstrap of {fmt_int(r.resamples)} resamples, each group resampled on its own, {drawn} (seed {r.seed})."
     if r.all_rows is not None:
         boot = (
             f"The interval of the difference in medians is a percentile bootstrap of {fmt_int(r.resamples)} resamples of the random sample of "
-            f"{fmt_int(r.all_rows.sample)} rows, each group resampled on its own (seed {r.seed}); every other number in the table, and that "
-            f"difference itself, covers all {fmt_int(r.all_rows.rows)} usable rows."
+            f"{fmt_int(r.all_rows.sample)} rows, each group resampled on its own, {drawn} (seed {r.seed}); every other number in the table, "
+            f"and that difference itself, covers all {fmt_int(r.all_rows.rows)} usable rows."
         )
     table = Table(f"Tests and effect sizes, {r.focal} minus {r.reference}, all usable rows{of_rows(r)}", _TEST_HEADER, _test_rows(o), numeric=(2,))
     return Section("tests", "Tests and effect sizes", (Paragraph(narrative.welch_sentence(r, o)), table, Paragraph(ps), Paragraph(robust + " " + boot)))
