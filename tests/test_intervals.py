@@ -24,10 +24,10 @@ def test_the_metrics_of_a_resample_equal_scikit_learns_on_the_resampled_rows() -
     y, s = _data(2_000)
     rows = np.random.default_rng(5).integers(0, y.size, y.size)
     table = _ScoreTable(y, s)
-    positives, negatives = np.flatnonzero(y == 1), np.flatnonzero(y == 0)  # a row's index among its class picks its place
-    pos = table.pos_slot[np.searchsorted(positives, rows[y[rows] == 1])]
-    neg = table.neg_slot[np.searchsorted(negatives, rows[y[rows] == 0])]
-    ours = table.metrics(pos[None, :], neg[None, :], 0.5)[:, 0]
+    positives, negatives = np.flatnonzero(y == 1), np.flatnonzero(y == 0)  # a row's index among its class
+    pos = np.bincount(np.searchsorted(positives, rows[y[rows] == 1]), minlength=positives.size)  # draws of each row
+    neg = np.bincount(np.searchsorted(negatives, rows[y[rows] == 0]), minlength=negatives.size)
+    ours = table.metrics(pos[None, table.pos_order], neg[None, table.neg_order], 0.5)[:, 0]  # read in score order
     assert ours == pytest.approx(_sklearn(y[rows], s[rows], 0.5), abs=1e-12)
 
 

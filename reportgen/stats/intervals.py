@@ -88,13 +88,13 @@ def paired_intervals(
     for start in range(0, resamples, block):
         # rng.choice of each class's rows, positives first, made with the integers choice itself draws.
         k = min(block, resamples - start)
-        pos, neg = rng.integers(0, n_pos, (k, n_pos)), rng.integers(0, n_neg, (k, n_neg))
-        for table, out in zip(tables, sampled):
-            out.append(table.metrics(table.pos_slot[pos], table.neg_slot[neg], threshold))
+        pos, neg = _counts(rng.integers(0, n_pos, (k, n_pos)), n_pos), _counts(rng.integers(0, n_neg, (k, n_neg)), n_neg)
+        for table, out in zip(tables, sampled):  # each model reads the same draws in its own score order
+            out.append(table.metrics(pos[:, table.pos_order], neg[:, table.neg_order], threshold))
     tail = (1 - LEVEL) / 2 * 100
     results = []
     for table, out in zip(tables, sampled):
-        estimate = table.metrics(table.pos_slot[None, :], table.neg_slot[None, :], threshold)
+        estimate = table.metrics(np.ones((1, n_pos), dtype=np.int32), np.ones((1, n_neg), dtype=np.int32), threshold)
         low, high = np.percentile(np.hstack(out), [tail, 100 - tail], axis=1)
         results.append(
             tuple(Interval(name, float(estimate[i, 0]), float(low[i]), float(high[i]), LEVEL, resamples) for i, name in enumerate(METRICS))
@@ -116,24 +116,27 @@ class _ScoreTable:
         order = np.argsort(-scores, kind="mergesort")
         positive = y.astype(bool)
         pos_rows, neg_rows = order[positive[order]], order[~positive[order]]
-        slot = np.empty(y.size, dtype=np.int64)  # each row's place among its own class, in score order
-        slot[pos_rows], slot[neg_rows] = np.arange(pos_rows.size), np.arange(neg_rows.size)
-        # The places of each class's rows in file order: a draw of row i of the positives lands in pos_slot[i].
-        self.pos_slot, self.neg_slot = slot[np.flatnonzero(positive)], slot[np.flatnonzero(~positive)]
+        # Each class's rows in score order, as their numbers among that class in file order: the draws of a
+        # resample are counted once a row, in file order, and read in each model's order through these.
+        rank = np.empty(y.size, dtype=np.int64)
+        rank[np.flatnonzero(positive)], rank[np.flatnonzero(~positive)] = np.arange(positive.sum()), np.arange((~positive).sum())
+        self.pos_order, self.neg_order = rank[pos_rows], rank[neg_rows]
         self.pos_desc, self.neg_desc = -scores[pos_rows], -scores[neg_rows]  # ascending, for searchsorted
         # For each positive: negatives scored higher, negatives scored at least as high, positives scored at least as high.
         self.neg_above = np.searchsorted(self.neg_desc, self.pos_desc, side="left")
         self.neg_at_or_above = np.searchsorted(self.neg_desc, self.pos_desc, side="right")
         self.pos_at_or_above = np.searchsorted(self.pos_desc, self.pos_desc, side="right")
+        self.ties = bool((self.neg_above != self.neg_at_or_above).any())  # a positive and a negative scored the same
 
-    def metrics(self, pos_drawn: np.ndarray, neg_drawn: np.ndarray, threshold: float) -> np.ndarray:
-        """METRICS for each resample, given the places drawn of each class (resample, draw), as an array (metric, resample)."""
+    def metrics(self, pos: np.ndarray, neg: np.ndarray, threshold: float) -> np.ndarray:
+        """METRICS for each resample, given how often each row of each class was drawn (resample, row in score order).
+
+        Returns an array (metric, resample).
+        """
         import numpy as np
 
-        pos, neg = _counts(pos_drawn, self.pos_desc.size), _counts(neg_drawn, self.neg_desc.size)
         # Running sums with a leading 0: column j counts the rows of that class among the j highest scored.
-        pos_sum = np.pad(np.cumsum(pos, axis=1), ((0, 0), (1, 0)))
-        neg_sum = np.pad(np.cumsum(neg, axis=1), ((0, 0), (1, 0)))
+        pos_sum, neg_sum = _running(pos), _running(neg)
         n_pos, n_neg = pos_sum[:, -1], neg_sum[:, -1]
         tp = pos_sum[:, np.searchsorted(self.pos_desc, -threshold, side="right")]
         fp = neg_sum[:, np.searchsorted(self.neg_desc, -threshold, side="right")]
@@ -143,7 +146,7 @@ class _ScoreTable:
         accuracy = (n_pos + n_neg - fp - fn) / (n_pos + n_neg)
         # ROC AUC by the Mann-Whitney identity: each positive beats the negatives scored lower, ties count half.
         at_or_above = neg_sum[:, self.neg_at_or_above]
-        tied = at_or_above - neg_sum[:, self.neg_above]
+        tied = at_or_above - neg_sum[:, self.neg_above] if self.ties else 0  # no tie: adding 0 changes no value
         roc_auc = _safe((pos * ((n_neg[:, None] - at_or_above) + tied / 2)).sum(axis=1), n_pos * n_neg)
         # Average precision as scikit-learn defines it: each positive counts the precision at its own score (ties included).
         hits = pos_sum[:, self.pos_at_or_above]
@@ -152,11 +155,24 @@ class _ScoreTable:
 
 
 def _counts(drawn: np.ndarray, size: int) -> np.ndarray:
-    """How often each of ``size`` places is drawn in each resample (row) of ``drawn``: an array (resample, place)."""
+    """How often each of ``size`` places is drawn in each resample (row) of ``drawn``: an array (resample, place).
+
+    Counts fit in 32 bits (a place is drawn at most ``size`` times), which halves the memory the metrics read.
+    """
     import numpy as np
 
     k = drawn.shape[0]
-    return np.bincount((drawn + np.arange(k)[:, None] * size).ravel(), minlength=k * size).reshape(k, size)
+    drawn += np.arange(k)[:, None] * size  # in place: the draws are not needed after counting
+    return np.bincount(drawn.ravel(), minlength=k * size).astype(np.int32).reshape(k, size)
+
+
+def _running(counts: np.ndarray) -> np.ndarray:
+    """Running sums along each row, after a leading 0 (column j: the sum of the first j counts)."""
+    import numpy as np
+
+    out = np.zeros((counts.shape[0], counts.shape[1] + 1), dtype=np.int64)
+    np.cumsum(counts, axis=1, out=out[:, 1:])
+    return out
 
 
 def _safe(num: np.ndarray, den: np.ndarray) -> np.ndarray:
