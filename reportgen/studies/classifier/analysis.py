@@ -403,20 +403,32 @@ def _permutation(model: Any, x: np.ndarray, y: np.ndarray, encoder: Encoder, set
 
     The permutation importance of scikit-learn, computed in one prediction a
     repeat: every feature's shuffled copy of the test rows is stacked and
-    predicted at once (the same numbers, without a call per feature).
+    predicted at once (the same numbers, without a call per feature). A row
+    whose shuffled value equals its own is predicted as it was (most rows of
+    a yes/no or an n-gram column): only the rows that changed are predicted.
     """
     import numpy as np
 
     rng = np.random.default_rng(settings.seed)
-    base = float(((model.predict_proba(x)[:, 1] >= settings.threshold) == y).mean())
+    base_called = model.predict_proba(x)[:, 1] >= settings.threshold
+    base = float((base_called == y).mean())
     n, k = x.shape
     drops = np.empty((k, settings.permutation_repeats))
     for r in range(settings.permutation_repeats):
-        stacked = np.tile(x, (k, 1))
-        for j in range(k):
-            stacked[j * n : (j + 1) * n, j] = x[rng.permutation(n), j]
-        called = model.predict_proba(stacked)[:, 1] >= settings.threshold
-        drops[:, r] = base - (called.reshape(k, n) == y).mean(axis=1)
+        called = np.tile(base_called, (k, 1))
+        shuffled = [x[rng.permutation(n), j] for j in range(k)]
+        changed = [np.flatnonzero(shuffled[j] != x[:, j]) for j in range(k)]
+        stacked = np.vstack([x[rows] for rows in changed])
+        start = 0
+        for j, rows in enumerate(changed):
+            stacked[start : start + rows.size, j] = shuffled[j][rows]
+            start += rows.size
+        new = model.predict_proba(stacked)[:, 1] >= settings.threshold if start else np.empty(0, dtype=bool)
+        start = 0
+        for j, rows in enumerate(changed):
+            called[j, rows] = new[start : start + rows.size]
+            start += rows.size
+        drops[:, r] = base - (called == y).mean(axis=1)
     items = (Importance(name, encoder.group_of(name), float(drops[j].mean()), float(drops[j].std())) for j, name in enumerate(encoder.names))
     return tuple(sorted(items, key=lambda i: (-i.mean, i.feature)))
 
