@@ -41,6 +41,7 @@ from reportgen.studies.exploration.results import (
 from reportgen.studies.exploration.settings import ExplorationSettings
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
     from reportgen.data import Dataset
@@ -397,12 +398,23 @@ def edges_of(low: float, high: float, quartiles: list[float], banding: str) -> t
 
 def band_chart(frame: pd.DataFrame, column: str, edges: tuple[float, ...]) -> BandChart:
     """Claims and opinions in each band of ``column``."""
+    return _band_chart(column, frame[column].astype("float64").to_numpy(), _status(frame), edges)
+
+
+def _status(frame: pd.DataFrame) -> np.ndarray:
+    """Each row's claim status as text, "" where it is missing (such a row counts as neither)."""
     import numpy as np
 
-    rows = frame[[column, CLAIM]].dropna()
-    values = rows[column].astype("float64").to_numpy()
-    status = rows[CLAIM].astype(str).to_numpy()
+    claim = frame[CLAIM]
+    return np.where(claim.isna().to_numpy(), "", claim.astype(str).to_numpy())
+
+
+def _band_chart(column: str, values: np.ndarray, status: np.ndarray, edges: tuple[float, ...]) -> BandChart:
+    """Claims and opinions in each band of ``values`` (a row missing its value counts in no band)."""
+    import numpy as np
+
     index = np.searchsorted(np.asarray(edges, dtype="float64"), values, side="right")
+    index[np.isnan(values)] = -1
     lows = (0.0, *edges)
     highs = (*edges, None)
     bands = []
@@ -413,21 +425,29 @@ def band_chart(frame: pd.DataFrame, column: str, edges: tuple[float, ...]) -> Ba
 
 
 def dashboard(frame: pd.DataFrame, banding: str) -> Dashboard:
-    """Every filter combination's claim and opinion totals and band charts (band edges from all rows)."""
+    """Every filter combination's claim and opinion totals and band charts (band edges from all rows).
+
+    The columns are read into arrays once and each view is a mask over them: the twelve views cost
+    what one reading of the frame does.
+    """
+    import numpy as np
+
     banded = [c for c in BANDED if c in frame]
     edges = {c: band_edges(frame[c].astype("float64"), banding) for c in banded}
     verified, ban = _levels(frame, VERIFIED), _levels(frame, BAN)
+    status = _status(frame)
+    values = {c: frame[c].astype("float64").to_numpy() for c in banded}
+    level_rows = {(c, v): (frame[c].astype(str) == v).to_numpy() for c, levels in ((VERIFIED, verified), (BAN, ban)) for v in levels}
     views = []
     for v in ("all", *verified):
         for b in ("all", *ban):
-            rows = frame
+            rows = np.ones(len(frame), dtype=bool)
             if v != "all":
-                rows = rows[rows[VERIFIED].astype(str) == v]
+                rows &= level_rows[VERIFIED, v]
             if b != "all":
-                rows = rows[rows[BAN].astype(str) == b]
-            status = rows[CLAIM].dropna().astype(str)
-            charts = tuple(band_chart(rows, c, edges[c]) for c in banded)
-            claims, opinions = int((status == "claim").sum()), int((status == "opinion").sum())
+                rows &= level_rows[BAN, b]
+            charts = tuple(_band_chart(c, values[c][rows], status[rows], edges[c]) for c in banded)
+            claims, opinions = int((status[rows] == "claim").sum()), int((status[rows] == "opinion").sum())
             views.append(DashboardView(v, b, claims, opinions, _ratio(claims, claims + opinions), charts))
     return Dashboard(banding, verified, ban, tuple(views))
 
