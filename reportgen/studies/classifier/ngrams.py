@@ -37,13 +37,18 @@ if TYPE_CHECKING:
     import scipy.sparse as sp
 
 #: Non-ASCII characters that are not word characters and that ``str.lower`` leaves alone: a space is as good.
-_PUNCTUATION = "\u00a0\u00ab\u00bb\u2010\u2011\u2012\u2013\u2014\u2015\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u2026\u2032\u2033"
-_SAFE = {ord(c): " " for c in _PUNCTUATION if re.match(r"(?u)\w", c) is None and c.lower() == c}
+_PUNCTUATION = "\u00a0\u00ab\u00bb"  # no-break space, guillemets
+_PUNCTUATION += "\u2010\u2011\u2012\u2013\u2014\u2015\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u2026\u2032\u2033"  # hyphens and dashes, curly quotes, ellipsis, primes
+_SAFE = re.compile("[" + re.escape("".join(c for c in _PUNCTUATION if not re.match(r"(?u)\w", c) and c.lower() == c)) + "]")
+#: Window keys are int64: (distinct words + 1) ** n must stay below this, else scikit-learn counts (500 3-grams stay far below).
+_KEY_LIMIT = 1 << 62
 #: A vocabulary word that an ASCII document can hold: what the analyzer makes of ASCII text.
 _ASCII_TOKEN = re.compile(r"[0-9a-z_]{2,}")
 
 
-def count_ngrams(texts: Sequence[str], vocabulary: Sequence[str], ngram_range: tuple[int, int] = (1, 1), dtype: Any = None) -> sp.csr_matrix:
+def count_ngrams(
+    texts: Sequence[str], vocabulary: Sequence[str], ngram_range: tuple[int, int] = (1, 1), dtype: Any = None
+) -> sp.csr_matrix:
     """Count the vocabulary's n-grams in each text, exactly as scikit-learn's ``CountVectorizer`` does.
 
     Parameters
@@ -79,6 +84,8 @@ def count_ngrams(texts: Sequence[str], vocabulary: Sequence[str], ngram_range: t
         raise ValueError("the vocabulary repeats an n-gram")
     low, high = ngram_range
     texts = list(texts)
+    if (len({w for v in vocabulary for w in v.split(" ")}) + 1) ** high >= _KEY_LIMIT:
+        return _sklearn_counts(texts, vocabulary, ngram_range, dtype)
     vectorised, other = _ascii_documents(texts)
     rows, cols = _vectorised_hits([texts[i] for i in vectorised], vocabulary, low, high)
     rows = vectorised[rows]
@@ -104,7 +111,7 @@ def _ascii_documents(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
     ascii = np.fromiter((t.isascii() for t in texts), dtype=bool, count=len(texts))
     for i in np.flatnonzero(~ascii):
-        stripped = texts[i].translate(_SAFE)
+        stripped = _SAFE.sub(" ", texts[i])  # a regex: str.translate with a dict is 6 times slower
         if stripped.isascii():  # only punctuation was foreign: same tokens once it is a space
             texts[i], ascii[i] = stripped, True
     return np.flatnonzero(ascii), np.flatnonzero(~ascii)
@@ -136,6 +143,7 @@ def _vectorised_hits(texts: list[str], vocabulary: list[str], low: int, high: in
     doc = np.searchsorted(starts, token_start, side="right") - 1
     code = _codes(data, token_start, token_length, words)
     other = len(words)  # the code of a token that is no vocabulary word
+    index = {w: i for i, w in enumerate(words)}
     rows, cols = [empty], [empty]
     for n in range(low, high + 1):
         columns = [j for j in usable if len(grams[j]) == n]
@@ -145,16 +153,27 @@ def _vectorised_hits(texts: list[str], vocabulary: list[str], low: int, high: in
         key = np.zeros(count, dtype=np.int64)
         for k in range(n):  # the n codes of the window in base (other + 1): a unique integer per word sequence
             key = key * (other + 1) + code[k : k + count]
-        index = {w: i for i, w in enumerate(words)}
         wanted = np.array([_gram_key([index[w] for w in grams[j]], other + 1) for j in columns], dtype=np.int64)
-        order = np.argsort(wanted)
-        at = np.minimum(np.searchsorted(wanted[order], key), len(columns) - 1)
-        hit = wanted[order][at] == key
+        column = _lookup(key, wanted, (other + 1) ** n)
+        hit = column >= 0
         hit &= doc[:count] == doc[n - 1 : n - 1 + count]  # the window must not run over into the next document
         where = np.flatnonzero(hit)
         rows.append(doc[where])
-        cols.append(np.asarray(columns, dtype=np.int64)[order][at[where]])
+        cols.append(np.asarray(columns, dtype=np.int64)[column[where]])
     return np.concatenate(rows), np.concatenate(cols)
+
+
+def _lookup(key: np.ndarray, wanted: np.ndarray, size: int) -> np.ndarray:
+    """For each key, the position of the equal one in ``wanted`` (distinct keys below ``size``), -1 if none."""
+    import numpy as np
+
+    if size <= 1 << 22:  # a table indexed by the key: one gather (a 4 MB table at most)
+        table = np.full(size, -1, dtype=np.int64)
+        table[wanted] = np.arange(wanted.size)
+        return table[key]
+    order = np.argsort(wanted)
+    at = np.minimum(np.searchsorted(wanted[order], key), wanted.size - 1)
+    return np.where(wanted[order][at] == key, order[at], -1)
 
 
 def _gram_key(codes: list[int], base: int) -> int:
@@ -203,7 +222,9 @@ def _codes(data: np.ndarray, start: np.ndarray, length: np.ndarray, words: list[
     lower[: data.size] = _lower_bytes()[data]
     view = np.ndarray(shape=(data.size + 8 * parts - 7,), dtype="<u8", buffer=lower, strides=(1,))
     mask = np.array([(1 << (8 * m)) - 1 for m in range(9)], dtype=np.uint64)  # the low m bytes
-    ours = np.array([[int.from_bytes(w.encode("ascii")[8 * p : 8 * p + 8], "little") for p in range(parts)] for w in words], dtype=np.uint64)
+    ours = np.array(
+        [[int.from_bytes(w.encode("ascii")[8 * p : 8 * p + 8], "little") for p in range(parts)] for w in words], dtype=np.uint64
+    )
     ours_length = np.array([len(w) for w in words], dtype=np.int64)
     code = np.full(start.size, len(words), dtype=np.int64)
     fits = np.flatnonzero(length <= longest)
