@@ -37,8 +37,12 @@ if TYPE_CHECKING:
     import scipy.sparse as sp
 
 #: Non-ASCII characters that are not word characters and that ``str.lower`` leaves alone: a space is as good.
-_PUNCTUATION = "\u00a0\u00ab\u00bb"  # no-break space, guillemets
-_PUNCTUATION += "\u2010\u2011\u2012\u2013\u2014\u2015\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u2026\u2032\u2033"  # hyphens and dashes, curly quotes, ellipsis, primes
+_PUNCTUATION = (
+    "\u00a0\u00ab\u00bb"  # no-break space, guillemets
+    "\u2010\u2011\u2012\u2013\u2014\u2015"  # hyphens and dashes
+    "\u2018\u2019\u201a\u201b\u201c\u201d\u201e"  # curly quotes
+    "\u2026\u2032\u2033"  # ellipsis, primes
+)
 _SAFE = re.compile("[" + re.escape("".join(c for c in _PUNCTUATION if not re.match(r"(?u)\w", c) and c.lower() == c)) + "]")
 #: Window keys are int64: (distinct words + 1) ** n must stay below this, else scikit-learn counts (500 3-grams stay far below).
 _KEY_LIMIT = 1 << 62
