@@ -305,8 +305,10 @@ def _ngram_features(vectorizer: Any, vocabulary: tuple[str, ...], texts: list[st
     if isinstance(vectorizer, TfidfVectorizer):
         v = vectorizer
         weigh = TfidfTransformer(norm=v.norm, use_idf=v.use_idf, smooth_idf=v.smooth_idf, sublinear_tf=v.sublinear_tf)
-        if vectorizer.use_idf:
-            weigh.idf_ = vectorizer.idf_
+        if v.use_idf:
+            weigh.idf_ = v.idf_
+        else:  # nothing to learn, but scikit-learn wants it fitted
+            weigh.fit(counts)
         counts = weigh.transform(counts, copy=False)
     return counts.toarray().astype(float)
 
