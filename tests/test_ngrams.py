@@ -73,6 +73,13 @@ def test_equal_to_count_vectorizer_on_the_traps(texts, ngram_range):
     assert_same(count_ngrams(texts, vocabulary, ngram_range), reference(texts, vocabulary, ngram_range))
 
 
+def test_documents_counted_a_block_at_a_time_keep_their_rows(monkeypatch):
+    monkeypatch.setattr(ngrams, "_BLOCK", 3)
+    texts = [t for case in CASES.values() for t in case]
+    vocabulary = vocabulary_of(texts)
+    assert_same(count_ngrams(texts, vocabulary, (1, 3)), reference(texts, vocabulary, (1, 3)))
+
+
 def test_a_text_with_no_vocabulary_word_is_a_row_of_zeros():
     counts = count_ngrams(["zzz yyy", "the news"], ["the", "the news", "news"], (1, 2))
     assert counts.toarray().tolist() == [[0, 0, 0], [1, 1, 1]]

@@ -46,6 +46,8 @@ _PUNCTUATION = (
 _SAFE = re.compile("[" + re.escape("".join(c for c in _PUNCTUATION if not re.match(r"(?u)\w", c) and c.lower() == c)) + "]")
 #: Window keys are int64: (distinct words + 1) ** n must stay below this, else scikit-learn counts (500 3-grams stay far below).
 _KEY_LIMIT = 1 << 62
+#: Documents counted at once: about 25 MB of temporary arrays for transcriptions of 80 characters (125 MB for 100,000).
+_BLOCK = 20_000
 #: A vocabulary word that an ASCII document can hold: what the analyzer makes of ASCII text.
 _ASCII_TOKEN = re.compile(r"[0-9a-z_]{2,}")
 
@@ -91,8 +93,13 @@ def count_ngrams(
     if (len({w for v in vocabulary for w in v.split(" ")}) + 1) ** high >= _KEY_LIMIT:
         return _sklearn_counts(texts, vocabulary, ngram_range, dtype)
     vectorised, other = _ascii_documents(texts)
-    rows, cols = _vectorised_hits([texts[i] for i in vectorised], vocabulary, low, high)
-    rows = vectorised[rows]
+    ours = [texts[i] for i in vectorised]
+    rows, cols = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    for first in range(0, len(ours), _BLOCK):  # a block at a time: the per-byte and per-token arrays stay small
+        r, c = _vectorised_hits(ours[first : first + _BLOCK], vocabulary, low, high)
+        rows.append(r + first)
+        cols.append(c)
+    rows, cols = vectorised[np.concatenate(rows)], np.concatenate(cols)
     data = np.ones(rows.size, dtype=dtype)
     if other.size:  # documents scikit-learn must read itself: its own counts, put in their rows
         theirs = _sklearn_counts([texts[i] for i in other], vocabulary, ngram_range, dtype).tocoo()
