@@ -1,0 +1,196 @@
+"""ngrams.count_ngrams: exactly scikit-learn's CountVectorizer counts, and the classifier's features unchanged by it.
+
+The reference is always scikit-learn itself (``CountVectorizer(vocabulary=...).transform``):
+equal matrices (same dtype, same sorted indices, no stored zeros) on hand-picked traps,
+on random texts built from the same traps, and on the real file's transcriptions.
+"""
+
+from __future__ import annotations
+
+import builtins
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+from reportgen import schema
+from reportgen.studies.classifier import ngrams
+from reportgen.studies.classifier.analysis import Encoder, _ngram_features, _text
+from reportgen.studies.classifier.ngrams import count_ngrams
+from reportgen.studies.classifier.settings import ClassifierSettings
+
+REAL = Path("/work/shared/data/tiktok_dataset.csv")
+#: Terms no text below holds, or no analyzer can produce (upper case, one letter, stray spaces, 4 words in a 1-3 range).
+STRANGERS = ("absent", "Ha", "a", "ha  ha", " ha", "x y", "ha ha ha ha", "café", "naïve idea", "straße", "ǆ", "under_score 42")
+
+
+def reference(texts, vocabulary, ngram_range=(1, 3), dtype=np.int64):
+    """scikit-learn's own counts."""
+    return CountVectorizer(ngram_range=ngram_range, vocabulary=list(vocabulary), dtype=dtype).transform(texts)
+
+
+def vocabulary_of(texts, ngram_range=(1, 3), extra=STRANGERS) -> list[str]:
+    """Every n-gram the texts hold (scikit-learn's analyzer) and the strangers, shuffled out of sorted order."""
+    try:
+        found = CountVectorizer(ngram_range=ngram_range).fit(texts).get_feature_names_out().tolist()
+    except ValueError:  # not one word in the texts
+        found = []
+    terms = list(dict.fromkeys([*found, *extra]))
+    return terms[::-1]  # the column order is the vocabulary's, not an alphabetical one
+
+
+def assert_same(ours, theirs) -> None:
+    """Equal sparse matrices down to the storage: dtype, shape, sorted indices, no stored zeros."""
+    assert ours.format == "csr" and ours.dtype == theirs.dtype and ours.shape == theirs.shape
+    assert ours.has_sorted_indices and theirs.has_sorted_indices
+    assert np.array_equal(ours.indptr, theirs.indptr)
+    assert np.array_equal(ours.indices, theirs.indices)
+    assert np.array_equal(ours.data, theirs.data)
+
+
+CASES = {
+    "one-letter words vanish between words": ["a b c", "x a y", "i am a cat", "to a b be"],
+    "underscores and digits are word characters": ["snake_case 42 x1 1x __ _a a_ 2025 4 u2"],
+    "overlapping repeats": ["ha ha ha", "ha ha ha ha ha", "the the the the", "ha"],
+    "upper case": ["HA Ha hA ha", "THE Claim That", "ÉCOLE École"],
+    "punctuation runs": ["...the---news!!!said,,,the;news", "ha.ha,ha", "'quoted' \"words\" (in) [brackets]", "a-b c-d"],
+    "empty texts": ["", " ", "   \t\n", "!!!", "a"],
+    "non-ascii letters and accents": ["café naïve idea", "straße STRASSE", "ǅ ǆ Ǆ", "ΣΑΣ σας", "İstanbul", "日本語 テキスト"],
+    "typographic punctuation": ["dog’s sense", "“quoted” — dash – and… ellipsis", "«guillemets»\u00a0no\u2011break"],
+    "no vocabulary word": ["zzz yyy"],
+    "whitespace of all kinds": ["the\nnews\tsaid\r\nthe\x0bnews\x0cfinal", "line\u2028separator", "nul\0byte"],
+}
+
+
+@pytest.mark.parametrize("texts", CASES.values(), ids=CASES.keys())
+@pytest.mark.parametrize("ngram_range", [(1, 1), (1, 3), (2, 3), (3, 3)])
+def test_equal_to_count_vectorizer_on_the_traps(texts, ngram_range):
+    vocabulary = vocabulary_of([t for case in CASES.values() for t in case], (1, 3))
+    assert_same(count_ngrams(texts, vocabulary, ngram_range), reference(texts, vocabulary, ngram_range))
+
+
+def test_documents_counted_a_block_at_a_time_keep_their_rows(monkeypatch):
+    monkeypatch.setattr(ngrams, "_BLOCK", 3)
+    texts = [t for case in CASES.values() for t in case]
+    vocabulary = vocabulary_of(texts)
+    assert_same(count_ngrams(texts, vocabulary, (1, 3)), reference(texts, vocabulary, (1, 3)))
+
+
+def test_a_text_with_no_vocabulary_word_is_a_row_of_zeros():
+    counts = count_ngrams(["zzz yyy", "the news"], ["the", "the news", "news"], (1, 2))
+    assert counts.toarray().tolist() == [[0, 0, 0], [1, 1, 1]]
+
+
+def test_overlapping_occurrences_are_all_counted():
+    counts = count_ngrams(["ha ha ha", "Ha. ha! HA?"], ["ha ha", "ha ha ha", "ha"], (1, 3))
+    assert counts.toarray().tolist() == [[2, 1, 3], [2, 1, 3]]
+
+
+def test_no_text_and_no_vocabulary():
+    assert_same(count_ngrams([], ["the"], (1, 1)), reference([], ["the"], (1, 1)))
+    with pytest.raises(ValueError):
+        count_ngrams(["the"], [], (1, 1))
+    with pytest.raises(ValueError):
+        count_ngrams(["the"], ["the", "the"], (1, 1))
+
+
+def test_the_counts_take_the_dtype_asked_for():
+    texts = ["the news the", "news"]
+    assert_same(count_ngrams(texts, ["news", "the"], (1, 1), np.float64), reference(texts, ["news", "the"], (1, 1), np.float64))
+
+
+def test_documents_left_to_scikit_learn_are_only_those_with_foreign_letters(monkeypatch):
+    seen = []
+    original = ngrams._sklearn_counts
+
+    def spy(texts, *args):
+        seen.extend(texts)
+        return original(texts, *args)
+
+    monkeypatch.setattr(ngrams, "_sklearn_counts", spy)
+    texts = ["plain text", "dog’s “quoted” — text…", "café text", "ΣΑΣ"]
+    vocabulary = ["text", "dog", "caf", "café text"]
+    assert_same(count_ngrams(texts, vocabulary, (1, 2)), reference(texts, vocabulary, (1, 2)))
+    assert seen == ["café text", "ΣΑΣ"]
+
+
+def test_a_vocabulary_too_large_for_int64_keys_is_counted_by_scikit_learn(monkeypatch):
+    monkeypatch.setattr(ngrams, "_KEY_LIMIT", 10)
+    texts = ["the news said the news", "news said"]
+    vocabulary = ["the news said", "news said", "the", "news"]
+    assert_same(count_ngrams(texts, vocabulary, (1, 3)), reference(texts, vocabulary, (1, 3)))
+
+
+def test_no_pyarrow_needed(monkeypatch):
+    """Counted with numpy alone: the pandas-only install (no pyarrow) gets the same speed and numbers."""
+    real_import = builtins.__import__
+
+    def without_pyarrow(name, *args, **kwargs):
+        if name.split(".")[0] == "pyarrow":
+            raise ImportError("no pyarrow here")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", without_pyarrow)
+    texts = ["The news said the news", "a dog’s news"]
+    vocabulary = ["news", "the news", "dog"]
+    assert_same(count_ngrams(texts, vocabulary, (1, 2)), reference(texts, vocabulary, (1, 2)))
+
+
+#: The traps as pieces a random text is made of.
+PIECES = st.sampled_from(
+    ["ha", "the", "news", "a", "I", "HA", "Ha", "x1", "_", "__", "42", "7", "é", "café", "École", "ß", "Σ", "ς", "İ", "ǅ",
+     "’", "“", "—", "…", "\u00a0", " ", "  ", "\n", "\t", ".", "!!", "'", "-", "\0", "日本"]
+)  # fmt: skip
+TEXTS = st.lists(st.lists(PIECES, max_size=25).map("".join), max_size=12)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=TEXTS, ngram_range=st.sampled_from([(1, 1), (1, 2), (1, 3), (2, 2), (2, 3), (3, 3)]))
+def test_equal_to_count_vectorizer_on_random_texts(texts, ngram_range):
+    vocabulary = vocabulary_of([*texts, "ha ha ha the news", "x1 __ 42"], (1, 3))
+    assert_same(count_ngrams(texts, vocabulary, ngram_range), reference(texts, vocabulary, ngram_range))
+
+
+@pytest.fixture(scope="module")
+def real_texts() -> list[str]:
+    if not REAL.exists():
+        pytest.skip(f"{REAL} is absent")
+    return pd.read_csv(REAL)[schema.TRANSCRIPTION].astype("string").fillna("").astype(str).tolist()
+
+
+@pytest.mark.parametrize("size", [20, 300])
+def test_equal_to_count_vectorizer_on_the_real_transcriptions(real_texts, size):
+    fitted = CountVectorizer(ngram_range=(1, 3), max_features=size).fit(real_texts[::2])
+    vocabulary = fitted.get_feature_names_out().tolist()
+    assert_same(count_ngrams(real_texts, vocabulary, (1, 3)), fitted.transform(real_texts))
+
+
+TFIDF = [{}, {"sublinear_tf": True}, {"norm": "l1"}, {"norm": None, "smooth_idf": False}, {"use_idf": False}]
+
+
+@pytest.mark.parametrize("options", TFIDF, ids=[str(o) for o in TFIDF])
+def test_tfidf_features_are_the_vectorizers_bit_for_bit(real_texts, options):
+    vectorizer = TfidfVectorizer(ngram_range=(1, 3), max_features=20, **options).fit(real_texts[::3])
+    vocabulary = tuple(vectorizer.get_feature_names_out())
+    ours = _ngram_features(vectorizer, vocabulary, real_texts)
+    assert ours.dtype == np.float64 and np.array_equal(ours, vectorizer.transform(real_texts).toarray())
+
+
+@pytest.mark.parametrize("kind", ["counts", "tfidf"])
+def test_the_encoders_features_are_unchanged_with_missing_and_foreign_text(kind):
+    from reportgen.synthetic import generate
+
+    frame = generate(rows=600, seed=3)
+    text = frame[schema.TRANSCRIPTION].astype("string")
+    text.iloc[::7] = pd.NA  # missing text is ""
+    text.iloc[1::11] = "Café “news” — ΣΑΣ naïve"
+    text.iloc[2::13] = ""
+    frame[schema.TRANSCRIPTION] = text
+    encoder = Encoder.fit(frame.iloc[:400], ClassifierSettings(text_features=kind))
+    assert encoder.vectorizer is not None
+    grams = encoder.transform(frame)[:, -len(encoder.vocabulary) :]
+    assert np.array_equal(grams, encoder.vectorizer.transform(_text(frame)).toarray().astype(float))
