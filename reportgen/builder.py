@@ -11,6 +11,7 @@ heavy library is even imported.
 
 from __future__ import annotations
 
+import importlib
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
@@ -267,17 +268,19 @@ def _analyses_apart(studies: Sequence[Study], datasets: dict[str, Dataset], conf
     Such a study (``analysed_apart``, see ``core.study``) is long and reads no other study's results, so the
     second core analyses it while this process analyses the others: on the real data the classifier's search
     and audit no longer wait behind three studies. Only when another study is analysed too (alone, it gains
-    nothing), only where processes fork and no OpenMP runtime is loaded yet (``workers.openmp_loaded``: a
-    build from the command line forks before any is), and never for rows left in DuckDB or Spark
+    nothing), only where processes fork and no OpenMP runtime may have threads (``workers.openmp_threads``:
+    the command line loads it under one thread), and never for rows left in DuckDB or Spark
     (``all_rows``): their connection is not to be shared with a forked copy. Leaving the block ends a
     process still running.
     """
-    from reportgen.workers import CAN_FORK, in_background, openmp_loaded
+    from reportgen.workers import CAN_FORK, in_background, openmp_threads
 
     apart = [s for s in studies if getattr(s, "analysed_apart", False) and not hasattr(s, "preview")]
     apart = [s for s in apart if datasets[s.id].all_rows is None] if len(studies) > 1 else []
-    if not CAN_FORK or (apart and openmp_loaded()):
+    if not CAN_FORK or (apart and openmp_threads()):
         apart = []
+    for module in sorted({m for s in apart for m in getattr(s, "libraries", ())}):
+        importlib.import_module(module)  # once, here: the other studies import most of them too, a fork shares them
     with ExitStack() as stack:
         yield {s.id: stack.enter_context(in_background(f"{s.id} analysis", partial(_analyse, s, datasets[s.id], config))) for s in apart}
 

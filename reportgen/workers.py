@@ -37,16 +37,17 @@ CAN_FORK = "fork" in multiprocessing.get_all_start_methods()
 LIBRARY_THREADS = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")
 
 
-def openmp_loaded() -> bool:
-    """Whether an OpenMP runtime is loaded in this process (scikit-learn's gradient boosting loads GNU OpenMP).
+def openmp_threads() -> bool:
+    """Whether an OpenMP runtime loaded here may run more than one thread (scikit-learn's boosting uses GNU OpenMP).
 
     GNU OpenMP's thread pool does not survive a fork: a forked child that enters a parallel region after its
-    parent made the pool waits for the pool's threads forever. A long-lived caller (a test session, ``watch``)
-    may have made it, so a forked process is given OpenMP work only while no runtime is loaded.
+    parent made the pool waits for the pool's threads forever. A runtime that loaded under one thread a
+    process (``one_thread_per_process``, as the command line sets it) never makes one; a long-lived caller
+    that loaded it first (a test session) may have, so such a process forks no OpenMP work.
     """
     from threadpoolctl import threadpool_info
 
-    return any(lib["user_api"] == "openmp" for lib in threadpool_info())
+    return any(lib["user_api"] == "openmp" and lib["num_threads"] > 1 for lib in threadpool_info())
 
 
 def one_thread_per_process() -> None:

@@ -43,7 +43,9 @@ Optional hooks, for studies that need them (the build looks them up with ``getat
   started as soon as the data are read, while the build analyses the other
   studies (the classifier). Its progress is not shown line by line, only its
   stages' timings; a study with a ``preview`` or rows left in DuckDB or Spark
-  (``Dataset.all_rows``) is analysed in the build's process as usual.
+  (``Dataset.all_rows``) is analysed in the build's process as usual. Its
+  ``libraries`` (module names) are imported before the fork, so the two
+  processes share them instead of importing them twice.
 """
 
 from __future__ import annotations
