@@ -13,8 +13,9 @@ only a histogram of scores per class is kept (``engines.scoring``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+from reportgen.engines.allrows import CHUNK_ROWS
 
 if TYPE_CHECKING:
     import numpy as np
@@ -25,32 +26,8 @@ if TYPE_CHECKING:
     from reportgen.studies.classifier.settings import ClassifierSettings
 
 
-def held_out_scorer(all_rows: AllRows, settings: ClassifierSettings, chunk_rows: int | None = None) -> Callable[[Encoder, Any, np.ndarray], HeldOutAllRows]:
-    """What ``analysis.analyse`` calls with its fitted encoder, its champion and the frame's rows it fitted or chose on.
-
-    Parameters
-    ----------
-    all_rows : AllRows
-        Every usable row of the study, with ``sample_keys`` (DuckDB, Spark).
-    settings : ClassifierSettings
-        Target, positive class, threshold and the bootstrap's seed.
-    chunk_rows : int, optional
-        Rows scored at once (``AllRows.chunks``' default when None).
-
-    Returns
-    -------
-    callable
-        ``(encoder, champion, fitted) -> results.HeldOutAllRows``, ``fitted`` a boolean mask over the frame's rows.
-    """
-
-    def score(encoder: Encoder, champion: Any, fitted: np.ndarray) -> HeldOutAllRows:
-        return held_out_all_rows(all_rows, encoder, champion, fitted, settings, chunk_rows)
-
-    return score
-
-
 def held_out_all_rows(
-    all_rows: AllRows, encoder: Encoder, champion: Any, fitted: np.ndarray, settings: ClassifierSettings, chunk_rows: int | None = None
+    all_rows: AllRows, encoder: Encoder, champion: Any, fitted: np.ndarray, settings: ClassifierSettings, chunk_rows: int = CHUNK_ROWS
 ) -> HeldOutAllRows:
     """The champion's metrics over every usable row but the sample's ``fitted`` rows (training and validation).
 
@@ -64,7 +41,8 @@ def held_out_all_rows(
     fitted : array of bool
         One per row of the study's frame, True for a row the model was fitted or chosen on.
     settings : ClassifierSettings
-    chunk_rows : int, optional
+    chunk_rows : int
+        Rows scored at once (``AllRows.chunks``).
 
     Returns
     -------
@@ -72,7 +50,6 @@ def held_out_all_rows(
     """
     import numpy as np
 
-    from reportgen.engines.allrows import CHUNK_ROWS
     from reportgen.engines.scoring import held_out_metrics, predicted_histogram
     from reportgen.studies.classifier.analysis import columns
 
@@ -93,6 +70,6 @@ def held_out_all_rows(
         settings.positive_class,
         settings.threshold,
         exclude=keys[fitted],
-        chunk_rows=chunk_rows or CHUNK_ROWS,
+        chunk_rows=chunk_rows,
     )
     return held_out_metrics(hist, all_rows, settings.seed)

@@ -77,7 +77,7 @@ def analyse(
     settings : ClassifierSettings
     progress : Progress
     held_out : callable, optional
-        When the rows are a sample (``all_rows.held_out_scorer``): called with the fitted encoder, the champion and
+        When the rows are a sample (``all_rows.held_out_all_rows`` with its rows and settings bound): called with the fitted encoder, the champion and
         a mask of the frame's training and validation rows; its result is ``held_out_all_rows``.
 
     Returns

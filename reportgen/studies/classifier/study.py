@@ -75,9 +75,11 @@ class ClassifierStudy:
 
         settings, held_out = config.study_settings(self.id), None
         if dataset.all_rows is not None:  # a sample: the champion is also scored over every usable row it never saw
-            from reportgen.studies.classifier.all_rows import held_out_scorer
+            from functools import partial
 
-            held_out = held_out_scorer(dataset.all_rows, settings)
+            from reportgen.studies.classifier.all_rows import held_out_all_rows
+
+            held_out = partial(held_out_all_rows, dataset.all_rows, settings=settings)
         return analyse(dataset.frame, dataset.summary, settings, progress, held_out=held_out)
 
     def with_related(self, results: ClassifierResults, related: dict[str, Any]) -> ClassifierResults:

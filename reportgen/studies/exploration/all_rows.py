@@ -224,7 +224,7 @@ def _cells(rows: AllRows, keys: list[str], column: str | None, edges: tuple[floa
 
 
 def _chart(column: str, edges: tuple[float, ...], cells: dict[tuple[Any, ...], int]) -> BandChart:
-    """``analysis.band_chart`` from the counted cells of one view."""
+    """``analysis._band_chart`` from the counted cells of one view."""
     lows, highs = (0.0, *edges), (*edges, None)
     bands = []
     for i, (lo, hi) in enumerate(zip(lows, highs)):

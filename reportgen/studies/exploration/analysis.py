@@ -396,11 +396,6 @@ def edges_of(low: float, high: float, quartiles: list[float], banding: str) -> t
     return tuple(edges[-(MAX_BANDS - 1) :]) if edges else ()
 
 
-def band_chart(frame: pd.DataFrame, column: str, edges: tuple[float, ...]) -> BandChart:
-    """Claims and opinions in each band of ``column``."""
-    return _band_chart(column, frame[column].astype("float64").to_numpy(), _status(frame), edges)
-
-
 def _status(frame: pd.DataFrame) -> np.ndarray:
     """Each row's claim status as text, "" where it is missing (such a row counts as neither)."""
     import numpy as np
