@@ -28,6 +28,28 @@ _BACKUP = ".{name}.previous"
 _STAGE_PREFIX = ".{name}.building-"
 #: A manifest.json larger than this is nobody's build record: it is not read at all.
 _MANIFEST_MAX_BYTES = 16 * 1024 * 1024
+#: The descriptors of the output-folder locks this process holds (see ``_unlocked_in_child``).
+_HELD: set[int] = set()
+
+
+def _unlocked_in_child() -> None:
+    """In a forked child, point every held lock's descriptor at /dev/null: the lock stays the parent's alone.
+
+    A flock is released only when every descriptor sharing it is closed, and a fork shares them all: a child
+    that outlives a killed build by a moment (it dies with its parent, but not at the same instant) kept the
+    folder locked, and the next run was refused. The descriptor number stays valid (its file object is never
+    closed in a child, which leaves by ``os._exit``), so nothing else can be closed by mistake.
+    """
+    if not _HELD:
+        return
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in _HELD:
+        os.dup2(null, fd)
+    os.close(null)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_unlocked_in_child)
 
 
 @contextmanager
@@ -61,9 +83,11 @@ def _exclusive(out: Path) -> Iterator[None]:
             raise InputError(
                 "another reportgen run is writing to this folder", file=out, hint="wait for it to finish, or use another --out"
             ) from None
+        _HELD.add(lock.fileno())
         try:
             yield
         finally:
+            _HELD.discard(lock.fileno())
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 

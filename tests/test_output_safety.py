@@ -353,3 +353,30 @@ def test_build_folders_follow_the_umask(finished, tmp, umask):
     assert len(folders) >= 2 and files
     assert {p: stat.S_IMODE(p.stat().st_mode) for p in folders} == {p: 0o777 & ~umask for p in folders}
     assert {p: stat.S_IMODE(p.stat().st_mode) for p in files} == {p: 0o666 & ~umask for p in files}
+
+
+def test_a_child_of_a_killed_build_does_not_keep_the_folder_locked(tmp_path):
+    """A build's forked children die with it, but not at the same instant: the lock must not wait for them."""
+    out = tmp_path / "out"
+    script = (
+        "import os, signal, sys, time\n"
+        "from pathlib import Path\n"
+        "from reportgen.staging import staged_folder\n"
+        f"with staged_folder(Path({str(out)!r})):\n"
+        "    child = os.fork()\n"
+        "    if child == 0:\n"
+        "        null = os.open(os.devnull, os.O_RDWR)\n"
+        "        os.dup2(null, 1), os.dup2(null, 2)  # let the test read the parent's output to its end now\n"
+        "        time.sleep(30)\n"
+        "        os._exit(0)\n"
+        "    print(child, flush=True)\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    orphan = int(done.stdout.split()[0])
+    try:
+        assert done.returncode == -signal.SIGKILL
+        with staging.staged_folder(out):  # the orphan still runs: it must not hold the lock
+            pass
+    finally:
+        os.kill(orphan, signal.SIGKILL)
