@@ -61,6 +61,19 @@ def test_a_build_without_fork_writes_the_same_files(monkeypatch, tmp_path):
     assert (tmp_path / "single" / results).read_text() == (tmp_path / "forked" / results).read_text()
 
 
+def test_a_child_is_forked_with_the_parents_objects_frozen_and_the_parent_keeps_collecting_its_own():
+    import gc
+
+    from reportgen.workers import in_background
+
+    assert gc.get_freeze_count() == 0
+    kept = [object() for _ in range(10)]  # objects of the parent's, tracked by its collector
+    with in_background("count frozen", gc.get_freeze_count) as frozen:
+        # the child's collector never walks (and so never copies) what it inherited
+        assert frozen() >= len(kept)
+    assert gc.get_freeze_count() == 0  # nothing the parent drops later is kept for good
+
+
 def test_a_background_call_runs_in_another_process_and_its_value_comes_back():
     from reportgen.workers import in_background
 
