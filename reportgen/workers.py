@@ -160,14 +160,15 @@ def run_in_parallel(calls: list[tuple[str, Callable[[], Any]]]) -> dict[str, tup
 
 
 @contextmanager
-def in_background(name: str, call: Callable[[], Any]) -> Iterator[Callable[[], Any]]:
+def in_background(name: str, call: Callable[[], Any], fork: bool = True) -> Iterator[Callable[[], Any]]:
     """Start ``call`` in a forked process and go on; the ``with`` block gets a function that waits for its value.
 
     For an analysis that does not need what the caller computes meanwhile: the second core runs it (forked after the
     heavy imports, so it pays for none). Its exception is raised where the value is asked for. Where fork is not
-    available, ``call`` runs when its value is first asked for. Leaving the block ends the process if it still runs.
+    available, or the caller says not to (``fork=False``: a fork unsafe for a library it uses), ``call`` runs when its
+    value is first asked for. Leaving the block ends the process if it still runs.
     """
-    if not CAN_FORK:
+    if not (CAN_FORK and fork):
         yield functools.cache(call)  # no arguments: runs once, at the first call
         return
     child = _Child(name, call)
@@ -192,7 +193,9 @@ class _Child:
         self.name = name
         self._answered = False
         self._conn, theirs = context.Pipe(duplex=False)
-        self._process = context.Process(target=_report, args=(call, theirs), name=f"reportgen {name}", daemon=True)
+        # Not a daemon: a child may start children of its own (the classifier's analysis runs its audit's refits
+        # beside its test stage); ``stop`` ends it, whatever happens to its owner.
+        self._process = context.Process(target=_report, args=(call, theirs), name=f"reportgen {name}")
         _start_frozen(self._process)
         theirs.close()
 

@@ -253,7 +253,7 @@ def test_a_failure_of_an_analysis_apart_is_the_builds_bad_input_and_writes_nothi
     assert sorted(p.name for p in tmp_path.iterdir()) in (["d.csv"], [".out.lock", "d.csv"])  # no stage, no output
 
 
-def test_no_analysis_is_forked_once_openmp_has_threads_here(tmp_path):
+def test_no_analysis_is_forked_once_openmp_has_threads_here(monkeypatch, tmp_path):
     """GNU OpenMP's pool does not survive a fork: a child predicting with gradient boosting would wait forever."""
     import json
 
@@ -268,8 +268,40 @@ def test_no_analysis_is_forked_once_openmp_has_threads_here(tmp_path):
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=(400, 3)), rng.integers(0, 2, 400)
     data = write_csv(tmp_path / "d.csv", rows=1_000, seed=3)
+    refits = _recording_refits(monkeypatch, tmp_path)
     with threadpool_limits(2, user_api="openmp"):  # two threads even on a one-core machine
         HistGradientBoostingClassifier(max_iter=5).fit(x, y).predict(x)  # this process has an OpenMP pool now
         build(data, tmp_path / "out", Config(), studies=["hypothesis", "classifier"])
     timings = json.loads((tmp_path / "out" / "classifier" / "manifest.json").read_text())["timings_sec"]
     assert "classifier: search" in timings and "analysis, in a process of its own" not in timings
+    assert refits() == [os.getpid()]  # nor the shortcut audit's refits
+
+
+def _recording_refits(monkeypatch, tmp_path):
+    """Have the classifier's audit refits note the process they run in; a function that lists those processes."""
+    from reportgen.studies.classifier import analysis
+
+    ablations = analysis._ablations
+
+    def recorded(*args):
+        (tmp_path / f"refits-{os.getpid()}").touch()
+        return ablations(*args)
+
+    monkeypatch.setattr(analysis, "_ablations", recorded)
+    return lambda: [int(p.name.split("-")[1]) for p in tmp_path.glob("refits-*")]
+
+
+def test_the_audits_refits_run_beside_the_test_stage_in_a_process_of_their_own(monkeypatch, tmp_path):
+    from reportgen.builder import build
+    from reportgen.config import Config
+    from reportgen.studies.classifier import analysis
+    from reportgen.synthetic import write_csv
+
+    monkeypatch.setattr(analysis, "openmp_threads", lambda: False)  # this session's pool is the test above's concern
+    refits = _recording_refits(monkeypatch, tmp_path)
+    data = write_csv(tmp_path / "d.csv", rows=1_000, seed=3)
+    report = build(data, tmp_path / "out", Config(), studies=["classifier"])
+    (pid,) = refits()
+    assert pid != os.getpid()
+    audit = report.study("classifier").results.audit
+    assert audit.text_only.groups == ("text",) and audit.strongest_group not in audit.without_strongest_group.groups

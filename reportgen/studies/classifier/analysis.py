@@ -15,6 +15,7 @@ import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from reportgen import schema
@@ -34,6 +35,7 @@ from reportgen.studies.classifier.results import (
     SplitSizes,
 )
 from reportgen.studies.classifier.settings import ClassifierSettings
+from reportgen.workers import in_background, openmp_threads
 
 if TYPE_CHECKING:
     import numpy as np
@@ -109,20 +111,25 @@ def analyse(
     candidates = tuple(c for c, _ in fitted)
     best = max(range(len(candidates)), key=lambda i: _choice_key(candidates[i], settings.refit_metric))
     champion, model = candidates[best], fitted[best][1]
-    with progress.stage("classifier: test"):
-        scores = model.predict_proba(x_test)[:, 1]
-        test_scored = score(y_test, scores, settings.threshold, settings.seed)
-        per_class = _per_class(y_test, scores >= settings.threshold, settings.positive_class, negative)
-        importance = _permutation(model, x_test, y_test, encoder, settings)
-        forest = fitted[0][1]
-        impurity = tuple(
-            sorted(
-                (Importance(n, encoder.group_of(n), float(v), 0.0) for n, v in zip(encoder.names, forest.feature_importances_)),
-                key=lambda i: (-i.mean, i.feature),
+    aucs = feature_aucs(x_train, y_train, x_test, y_test, encoder)
+    # The audit's two refits read nothing the test stage computes: a second process fits them meanwhile (where a
+    # fork is safe for the boosting's OpenMP runtime, see workers.openmp_threads), else they run when asked for.
+    refits = partial(_ablations, aucs[0].group, x_train, y_train, x_test, y_test, encoder, champion, settings)
+    with in_background("the shortcut audit's refits", refits, fork=not openmp_threads()) as ablations:
+        with progress.stage("classifier: test"):
+            scores = model.predict_proba(x_test)[:, 1]
+            test_scored = score(y_test, scores, settings.threshold, settings.seed)
+            per_class = _per_class(y_test, scores >= settings.threshold, settings.positive_class, negative)
+            importance = _permutation(model, x_test, y_test, encoder, settings)
+            forest = fitted[0][1]
+            impurity = tuple(
+                sorted(
+                    (Importance(n, encoder.group_of(n), float(v), 0.0) for n, v in zip(encoder.names, forest.feature_importances_)),
+                    key=lambda i: (-i.mean, i.feature),
+                )
             )
-        )
-    with progress.stage("classifier: shortcut audit"):
-        audit = shortcut_audit(x_train, y_train, x_test, y_test, encoder, champion, test_scored, settings)
+        with progress.stage("classifier: shortcut audit"):
+            audit = shortcut_audit(aucs, x_train, y_train, x_test, y_test, encoder, test_scored, settings, *ablations())
     every_row = None
     if held_out is not None:
         import numpy as np
@@ -456,37 +463,41 @@ def _permutation(model: Any, x: np.ndarray, y: np.ndarray, encoder: Encoder, set
     return tuple(sorted(items, key=lambda i: (-i.mean, i.feature)))
 
 
-def shortcut_audit(
-    x_train: np.ndarray,
-    y_train: np.ndarray,
-    x_test: np.ndarray,
-    y_test: np.ndarray,
-    encoder: Encoder,
-    champion: Candidate,
-    champion_test: Scored,
-    settings: ClassifierSettings,
-) -> ShortcutAudit:
-    """Each feature alone, the best one-threshold rule, the champion without the strongest group, and text alone.
-
-    Directions and the rule's threshold come from the training rows; every
-    comparison with the champion is on the same test rows.
-    """
-    from reportgen.stats.single_feature import best_threshold_rule, oriented_auc, roc_auc
+def feature_aucs(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, y_test: np.ndarray, encoder: Encoder) -> list[FeatureAUC]:
+    """Each feature alone: its ROC AUC, direction from the training rows, on training and test rows; strongest first."""
+    from reportgen.stats.single_feature import oriented_auc, roc_auc
 
     aucs = []
     for j, name in enumerate(encoder.names):
         auc_train, higher = oriented_auc(y_train, x_train[:, j])
         auc_test = roc_auc(y_test, x_test[:, j] * (1.0 if higher else -1.0))
         aucs.append(FeatureAUC(name, encoder.group_of(name), higher, auc_train, auc_test))
-    aucs.sort(key=lambda a: (-a.auc_train, a.feature))
+    return sorted(aucs, key=lambda a: (-a.auc_train, a.feature))
+
+
+def shortcut_audit(
+    aucs: list[FeatureAUC],
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    x_test: np.ndarray,
+    y_test: np.ndarray,
+    encoder: Encoder,
+    champion_test: Scored,
+    settings: ClassifierSettings,
+    without: Ablation,
+    text_only: Ablation,
+) -> ShortcutAudit:
+    """Each feature alone (``feature_aucs``), the best one-threshold rule on the strongest, and the two refits (``_ablations``).
+
+    The rule's threshold comes from the training rows; every comparison with
+    the champion is on the same test rows.
+    """
+    from reportgen.stats.single_feature import best_threshold_rule
+
     strongest = aucs[0]
     j = encoder.names.index(strongest.feature)
     rule = best_threshold_rule(y_train, x_train[:, j])
     rule_test = score(y_test, rule.scores(x_test[:, j]), rule.oriented_threshold, settings.seed)
-    group = strongest.group
-    others = tuple(g for g in encoder.groups if g != group)
-    without = _ablation(f"without {group}", others, x_train, y_train, x_test, y_test, encoder, champion, settings)
-    text_only = _ablation("text only", ("text",), x_train, y_train, x_test, y_test, encoder, champion, settings)
     champion_auc, champion_accuracy = champion_test.value("roc_auc"), champion_test.value("accuracy")
     feature_gap = champion_auc - strongest.auc_test
     rule_gap = champion_accuracy - rule_test.value("accuracy")
@@ -494,8 +505,8 @@ def shortcut_audit(
         margin=settings.shortcut_margin,
         feature_aucs=tuple(aucs),
         strongest=strongest.feature,
-        strongest_group=group,
-        rule=Rule(strongest.feature, group, rule.higher_means_positive, rule.threshold, rule.accuracy, rule_test),
+        strongest_group=strongest.group,
+        rule=Rule(strongest.feature, strongest.group, rule.higher_means_positive, rule.threshold, rule.accuracy, rule_test),
         without_strongest_group=without,
         text_only=text_only,
         champion_auc=champion_auc,
@@ -504,6 +515,24 @@ def shortcut_audit(
         rule_gap=rule_gap,
         feature_is_shortcut=feature_gap <= settings.shortcut_margin,
         rule_is_shortcut=rule_gap <= settings.shortcut_margin,
+    )
+
+
+def _ablations(
+    group: str,
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    x_test: np.ndarray,
+    y_test: np.ndarray,
+    encoder: Encoder,
+    champion: Candidate,
+    settings: ClassifierSettings,
+) -> tuple[Ablation, Ablation]:
+    """The champion refitted without the strongest feature ``group``, and on the text alone."""
+    others = tuple(g for g in encoder.groups if g != group)
+    return (
+        _ablation(f"without {group}", others, x_train, y_train, x_test, y_test, encoder, champion, settings),
+        _ablation("text only", ("text",), x_train, y_train, x_test, y_test, encoder, champion, settings),
     )
 
 
