@@ -49,6 +49,14 @@ def fmt_num(x: float, digits: int = 2) -> str:
     return f"{x:,.{digits}f}"
 
 
+def fmt_compact(x: float) -> str:
+    """A round axis value in few characters: 0, 10, 500, 1k, 25k, 1M, 2.5M."""
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(x) >= size:
+            return f"{x / size:g}{suffix}"
+    return f"{x:g}"
+
+
 def fmt_ci(low: float, high: float) -> str:
     """A 95 % interval of odds ratios: 0.62–0.91."""
     return f"{fmt_or(low)}–{fmt_or(high)}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reportgen.figures import HEATMAP, PALETTE, _figure, _ink_on
+from reportgen.figures import HEATMAP, PALETTE, _figure, _ink_on, log_axis
 from reportgen.formatters import fmt_int, fmt_pct, fmt_rate
 from reportgen.results import FigureInfo
 from reportgen.studies.exploration.results import Crosstab, ExplorationResults
@@ -102,7 +102,7 @@ def distributions(r: ExplorationResults, path: Path) -> FigureInfo:
             patch.set_facecolor(PALETTE[k])
             patch.set_hatch(HATCHES[k])
         ax.set_yticks([i * (len(groups) + 1) + (len(groups) - 1) / 2 for i in range(len(columns))], [name(c) for c in columns])
-        ax.set_xscale("symlog", linthresh=1)
+        log_axis(ax, linthresh=1)
         ax.set_xlim(left=0)
         ax.set_xlabel("value (log scale; 0 shown)")
         ax.legend([drawn["boxes"][k] for k in range(len(groups))], groups, loc="lower right")

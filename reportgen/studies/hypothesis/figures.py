@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reportgen.figures import PALETTE, _figure
+from reportgen.figures import PALETTE, _figure, log_axis
 from reportgen.formatters import fmt_pct, plain_name
 from reportgen.results import FigureInfo
 from reportgen.stats.groups import GroupSummary
@@ -42,7 +42,7 @@ def _boxes(ax: Axes, groups: list[tuple[float, GroupSummary, str]], seed: int = 
     for box, (_, _, colour) in zip(parts["boxes"], groups):
         box.set_facecolor(colour)
         box.set_alpha(0.35)
-    ax.set_xscale("symlog", linthresh=1)
+    log_axis(ax, linthresh=1)
     ax.grid(axis="x", alpha=0.3)
 
 
