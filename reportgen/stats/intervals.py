@@ -145,12 +145,19 @@ class _ScoreTable:
         f1 = _safe(2 * precision * recall, precision + recall)
         accuracy = (n_pos + n_neg - fp - fn) / (n_pos + n_neg)
         # ROC AUC by the Mann-Whitney identity: each positive beats the negatives scored lower, ties count half.
-        at_or_above = neg_sum[:, self.neg_at_or_above]
-        tied = at_or_above - neg_sum[:, self.neg_above] if self.ties else 0  # no tie: adding 0 changes no value
-        roc_auc = _safe((pos * ((n_neg[:, None] - at_or_above) + tied / 2)).sum(axis=1), n_pos * n_neg)
+        # np.take, not neg_sum[:, i]: it gathers row by row (C order), the order in which average precision's float
+        # sum adds up, as before; integer sums are exact in any order.
+        at_or_above = np.take(neg_sum, self.neg_at_or_above, axis=1)
+        # Twice the pairs the positives win (a tie wins half), in integers: exact, and one pass with no temporary array.
+        won = 2 * n_neg * pos.sum(axis=1, dtype=np.int64) - 2 * _row_dot(pos, at_or_above)
+        if self.ties:
+            won += _row_dot(pos, at_or_above - np.take(neg_sum, self.neg_above, axis=1))
+        roc_auc = _safe(won / 2, n_pos * n_neg)
         # Average precision as scikit-learn defines it: each positive counts the precision at its own score (ties included).
-        hits = pos_sum[:, self.pos_at_or_above]
-        average_precision = _safe((pos * _safe(hits, hits + at_or_above)).sum(axis=1), n_pos)
+        hits = np.take(pos_sum, self.pos_at_or_above, axis=1)
+        called = hits + at_or_above
+        called[called == 0] = 1  # no row called at that score: then no hit either, and 0 / 1 is the 0 it counts as
+        average_precision = _safe((pos * (hits / called)).sum(axis=1), n_pos)
         return np.vstack([accuracy, precision, recall, f1, roc_auc, average_precision])
 
 
@@ -173,6 +180,13 @@ def _running(counts: np.ndarray) -> np.ndarray:
     out = np.zeros((counts.shape[0], counts.shape[1] + 1), dtype=np.int64)
     np.cumsum(counts, axis=1, out=out[:, 1:])
     return out
+
+
+def _row_dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Each row of ``a`` times the same row of ``b``, summed, in 64-bit integers."""
+    import numpy as np
+
+    return np.einsum("ij,ij->i", a, b, dtype=np.int64, casting="unsafe")
 
 
 def _safe(num: np.ndarray, den: np.ndarray) -> np.ndarray:
