@@ -337,3 +337,61 @@ def test_top_ngrams_are_count_vectorizers_on_the_real_training_transcriptions(re
     assert not "".join(texts).isascii()  # "schrödinger": some documents are read by scikit-learn's tokenizer
     for dtype in (np.int64, np.float64):
         assert top_ngrams(texts, ngram_range, max_features, dtype) == reference_top(texts, ngram_range, max_features, dtype)
+
+
+def _old_encoder(encoder: Encoder, train: pd.DataFrame, kind: str) -> Encoder:
+    """The encoder as it was fitted before top_ngrams: scikit-learn's vectorizer fitted on the training rows."""
+    vectorizer = (TfidfVectorizer if kind == "tfidf" else CountVectorizer)(ngram_range=(1, 3), max_features=20)
+    vectorizer.fit(_text(train))
+    vocabulary = tuple(str(v) for v in vectorizer.get_feature_names_out())
+    return Encoder(encoder.numeric, encoder.levels, vectorizer, vocabulary, encoder.names, encoder.groups)
+
+
+@pytest.mark.parametrize("kind", ["counts", "tfidf"])
+def test_the_encoders_whole_feature_matrix_is_unchanged_on_the_real_file(real_training, kind):
+    frame, train = real_training
+    encoder = Encoder.fit(frame.iloc[train], ClassifierSettings(text_features=kind))
+    old = _old_encoder(encoder, frame.iloc[train], kind)
+    assert encoder.vocabulary == old.vocabulary and len(encoder.vocabulary) == 20
+    assert encoder.vectorizer.vocabulary_ == old.vectorizer.vocabulary_
+    assert np.array_equal(encoder.vectorizer.get_feature_names_out(), old.vectorizer.get_feature_names_out())
+    assert type(encoder.vectorizer) is type(old.vectorizer) and encoder.vectorizer.ngram_range == old.vectorizer.ngram_range
+    ours = encoder.transform(frame)
+    assert ours.dtype == np.float64 and np.array_equal(ours, old.transform(frame))
+    texts = _text(frame)
+    assert np.array_equal(encoder.vectorizer.transform(texts).toarray(), old.vectorizer.transform(texts).toarray())
+
+
+def test_the_encoders_idf_is_tfidf_vectorizers_bit_for_bit(real_training):
+    frame, train = real_training
+    encoder = Encoder.fit(frame.iloc[train], ClassifierSettings(text_features="tfidf"))
+    fitted = TfidfVectorizer(ngram_range=(1, 3), max_features=20).fit(_text(frame.iloc[train]))
+    assert encoder.vectorizer.idf_.dtype == fitted.idf_.dtype and np.array_equal(encoder.vectorizer.idf_, fitted.idf_)
+
+
+@pytest.mark.parametrize("kind", ["counts", "tfidf"])
+def test_the_encoder_leaves_no_document_to_scikit_learns_analyzer(real_training, monkeypatch, kind):
+    """The point of top_ngrams: fitting reads the ~11,000 transcriptions in numpy, not one by one in Python."""
+    analysed = []
+    original = CountVectorizer._count_vocab
+
+    def spy(self, raw_documents, fixed_vocab):
+        documents = list(raw_documents)
+        analysed.append(len(documents))
+        return original(self, documents, fixed_vocab)
+
+    monkeypatch.setattr(CountVectorizer, "_count_vocab", spy)
+    frame, train = real_training
+    assert Encoder.fit(frame.iloc[train], ClassifierSettings(text_features=kind)).vectorizer is not None
+    # TF-IDF's document frequencies are count_ngrams', which leaves the few foreign documents ("schrödinger") to scikit-learn.
+    foreign = ngrams._ascii_documents(_text(frame.iloc[train]))[1].size
+    assert sum(analysed) == (foreign if kind == "tfidf" else 0) and foreign < 50
+
+
+def test_no_word_in_the_training_rows_gives_no_text_features():
+    from reportgen.synthetic import generate
+
+    frame = generate(rows=50, seed=1)
+    frame[schema.TRANSCRIPTION] = "a ! b"
+    encoder = Encoder.fit(frame, ClassifierSettings())
+    assert encoder.vectorizer is None and encoder.vocabulary == ()
