@@ -258,15 +258,16 @@ class Encoder:
             levels[column] = values[1:] if len(values) == 2 else values  # one column for a yes/no, one a level otherwise
         vectorizer, vocabulary = None, ()
         if settings.vocabulary_size > 0:
-            from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+            from reportgen.studies.classifier.ngrams import top_ngrams
 
-            kind = TfidfVectorizer if settings.text_features == "tfidf" else CountVectorizer
-            vectorizer = kind(ngram_range=(settings.ngram_min, settings.ngram_max), max_features=settings.vocabulary_size)
+            vectorizer = _vectorizer(settings)
+            texts = _text(train)
             try:
-                vectorizer.fit(_text(train))
-                vocabulary = tuple(str(v) for v in vectorizer.get_feature_names_out())
+                vocabulary = top_ngrams(texts, vectorizer.ngram_range, vectorizer.max_features, vectorizer.dtype)
             except ValueError:  # no word at all in the training rows
                 vectorizer = None
+            else:
+                _fit_vectorizer(vectorizer, vocabulary, texts)
         grams = tuple(f"text: {g}" for g in vocabulary)
         account = tuple(f"{column}: {level}" for column, values in levels.items() for level in values)
         groups = {
@@ -295,6 +296,37 @@ class Encoder:
     def group_of(self, name: str) -> str:
         """The group a feature belongs to."""
         return next(g for g, names in self.groups.items() if name in names)
+
+
+def _vectorizer(settings: ClassifierSettings) -> Any:
+    """The study's (unfitted) n-gram vectorizer: counts or TF-IDF of the most frequent n-grams."""
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+    kind = TfidfVectorizer if settings.text_features == "tfidf" else CountVectorizer
+    return kind(ngram_range=(settings.ngram_min, settings.ngram_max), max_features=settings.vocabulary_size)
+
+
+def _fit_vectorizer(vectorizer: Any, vocabulary: tuple[str, ...], texts: list[str]) -> None:
+    """Fit the vectorizer as ``vectorizer.fit(texts)`` would, its vocabulary chosen already (``ngrams.top_ngrams``).
+
+    Given the vocabulary, scikit-learn reads no text to fit counts; TF-IDF learns its
+    ``idf_`` from the training rows' document frequencies, here from ``count_ngrams``
+    (the vectorizer's own counts) through scikit-learn's ``TfidfTransformer``: the same
+    floats, bit for bit. ``max_features`` stays among the parameters (unused once the
+    vocabulary is given), as before.
+    """
+    from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
+
+    from reportgen.studies.classifier.ngrams import count_ngrams
+
+    vectorizer.set_params(vocabulary=list(vocabulary))
+    if not isinstance(vectorizer, TfidfVectorizer):
+        vectorizer.fit([])  # validates the vocabulary (vocabulary_), reading nothing
+        return
+    v = vectorizer
+    counts = count_ngrams(texts, vocabulary, v.ngram_range, dtype=v.dtype)
+    weigh = TfidfTransformer(norm=v.norm, use_idf=v.use_idf, smooth_idf=v.smooth_idf, sublinear_tf=v.sublinear_tf)
+    v.idf_ = weigh.fit(counts).idf_  # the setter also validates the vocabulary (the study's TF-IDF always uses idf)
 
 
 def _ngram_features(vectorizer: Any, vocabulary: tuple[str, ...], texts: list[str]) -> np.ndarray:
