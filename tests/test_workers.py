@@ -291,17 +291,21 @@ def _recording_refits(monkeypatch, tmp_path):
     return lambda: [int(p.name.split("-")[1]) for p in tmp_path.glob("refits-*")]
 
 
-def test_the_audits_refits_run_beside_the_test_stage_in_a_process_of_their_own(monkeypatch, tmp_path):
-    from reportgen.builder import build
-    from reportgen.config import Config
-    from reportgen.studies.classifier import analysis
-    from reportgen.synthetic import write_csv
+def test_the_audits_refits_run_beside_the_test_stage_in_a_process_of_their_own(tmp_path):
+    """In a fresh process, as a user runs a build (this session's OpenMP pool may have threads: no fork here)."""
+    import json
 
-    monkeypatch.setattr(analysis, "openmp_threads", lambda: False)  # this session's pool is the test above's concern
-    refits = _recording_refits(monkeypatch, tmp_path)
-    data = write_csv(tmp_path / "d.csv", rows=1_000, seed=3)
-    report = build(data, tmp_path / "out", Config(), studies=["classifier"])
-    (pid,) = refits()
-    assert pid != os.getpid()
-    audit = report.study("classifier").results.audit
-    assert audit.text_only.groups == ("text",) and audit.strongest_group not in audit.without_strongest_group.groups
+    record = (
+        "from reportgen.studies.classifier import analysis\n"
+        "ablations, analyse = analysis._ablations, analysis.analyse\n"
+        f"def refits(*a):\n    open({str(tmp_path)!r} + f'/refits-{{os.getpid()}}', 'w').close()\n    return ablations(*a)\n"
+        f"def analysed(*a, **k):\n    open({str(tmp_path)!r} + f'/analysis-{{os.getpid()}}', 'w').close()\n    return analyse(*a, **k)\n"
+        "analysis._ablations, analysis.analyse = refits, analysed\n"
+    )
+    _, done = _command_line_build(tmp_path, "out", record)
+    assert done.returncode == 0, done.stderr
+    (refits,) = [p.name for p in tmp_path.glob("refits-*")]
+    (analysis,) = [p.name for p in tmp_path.glob("analysis-*")]
+    assert refits.split("-")[1] != analysis.split("-")[1]
+    audit = json.loads((tmp_path / "out" / "classifier" / "results.json").read_text())["audit"]
+    assert audit["text_only"]["groups"] == ["text"] and audit["strongest_group"] not in audit["without_strongest_group"]["groups"]
