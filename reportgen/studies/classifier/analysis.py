@@ -114,7 +114,7 @@ def analyse(
     aucs = feature_aucs(x_train, y_train, x_test, y_test, encoder)
     # The audit's two refits read nothing the test stage computes: a second process fits them meanwhile (where a
     # fork is safe for the boosting's OpenMP runtime, see workers.openmp_threads), else they run when asked for.
-    refits = partial(_ablations, aucs[0].group, x_train, y_train, x_test, y_test, encoder, champion, settings)
+    refits = partial(_ablations, aucs[0].group, encoder, x_train, y_train, x_test, y_test, champion, settings)
     with in_background("the shortcut audit's refits", refits, fork=not openmp_threads()) as ablations:
         with progress.stage("classifier: test"):
             scores = model.predict_proba(x_test)[:, 1]
@@ -550,32 +550,20 @@ def shortcut_audit(
     )
 
 
-def _ablations(
-    group: str,
-    x_train: np.ndarray,
-    y_train: np.ndarray,
-    x_test: np.ndarray,
-    y_test: np.ndarray,
-    encoder: Encoder,
-    champion: Candidate,
-    settings: ClassifierSettings,
-) -> tuple[Ablation, Ablation]:
-    """The champion refitted without the strongest feature ``group``, and on the text alone."""
+def _ablations(group: str, encoder: Encoder, *data: Any) -> tuple[Ablation, Ablation]:
+    """The champion refitted without the strongest feature ``group``, and on the text alone (``data``: as ``_ablation`` takes it)."""
     others = tuple(g for g in encoder.groups if g != group)
-    return (
-        _ablation(f"without {group}", others, x_train, y_train, x_test, y_test, encoder, champion, settings),
-        _ablation("text only", ("text",), x_train, y_train, x_test, y_test, encoder, champion, settings),
-    )
+    return _ablation(f"without {group}", others, encoder, *data), _ablation("text only", ("text",), encoder, *data)
 
 
 def _ablation(
     name: str,
     groups: tuple[str, ...],
+    encoder: Encoder,
     x_train: np.ndarray,
     y_train: np.ndarray,
     x_test: np.ndarray,
     y_test: np.ndarray,
-    encoder: Encoder,
     champion: Candidate,
     settings: ClassifierSettings,
 ) -> Ablation:
