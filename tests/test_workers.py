@@ -268,27 +268,21 @@ def test_no_analysis_is_forked_once_openmp_has_threads_here(monkeypatch, tmp_pat
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=(400, 3)), rng.integers(0, 2, 400)
     data = write_csv(tmp_path / "d.csv", rows=1_000, seed=3)
-    refits = _recording_refits(monkeypatch, tmp_path)
+    from reportgen.studies.classifier import analysis
+
+    ablations = analysis._ablations
+
+    def recorded(*args):  # notes the process the audit's refits run in
+        (tmp_path / f"refits-{os.getpid()}").touch()
+        return ablations(*args)
+
+    monkeypatch.setattr(analysis, "_ablations", recorded)
     with threadpool_limits(2, user_api="openmp"):  # two threads even on a one-core machine
         HistGradientBoostingClassifier(max_iter=5).fit(x, y).predict(x)  # this process has an OpenMP pool now
         build(data, tmp_path / "out", Config(), studies=["hypothesis", "classifier"])
     timings = json.loads((tmp_path / "out" / "classifier" / "manifest.json").read_text())["timings_sec"]
     assert "classifier: search" in timings and "analysis, in a process of its own" not in timings
-    assert refits() == [os.getpid()]  # nor the shortcut audit's refits
-
-
-def _recording_refits(monkeypatch, tmp_path):
-    """Have the classifier's audit refits note the process they run in; a function that lists those processes."""
-    from reportgen.studies.classifier import analysis
-
-    ablations = analysis._ablations
-
-    def recorded(*args):
-        (tmp_path / f"refits-{os.getpid()}").touch()
-        return ablations(*args)
-
-    monkeypatch.setattr(analysis, "_ablations", recorded)
-    return lambda: [int(p.name.split("-")[1]) for p in tmp_path.glob("refits-*")]
+    assert [p.name for p in tmp_path.glob("refits-*")] == [f"refits-{os.getpid()}"]  # nor the shortcut audit's refits
 
 
 def test_the_audits_refits_run_beside_the_test_stage_in_a_process_of_their_own(tmp_path):
