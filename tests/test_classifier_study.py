@@ -387,3 +387,18 @@ def test_the_report_says_on_how_many_rows_the_search_ran(search_rows, said):
     r = run(frame(1_000, 1, planted), replace(FAST, search_rows=search_rows))
     text = " ".join(block.text for block in _candidates(r, {}).blocks if hasattr(block, "text"))
     assert said in text and "then fitted on all 600 training rows" in text
+
+
+def test_the_search_ranks_the_forest_grid_with_fewer_trees_and_says_so(shortcut_results):
+    """The searched forests are smaller than the refitted one (``SEARCH_PARAMS``); the models and the report say by how much."""
+    from reportgen.studies.classifier.analysis import BOOSTING_ITERATIONS, FOREST_TREES, SEARCH_PARAMS
+    from reportgen.studies.classifier.technical import _candidates
+
+    forest, boosting = (next(c for c in shortcut_results.candidates if c.name == name) for name in ("random forest", "gradient boosting"))
+    searched_trees = SEARCH_PARAMS["random forest"]["n_estimators"]
+    assert searched_trees < FOREST_TREES
+    assert forest.size == {"n_estimators": FOREST_TREES} and forest.search_size == {"n_estimators": searched_trees}
+    assert boosting.size == boosting.search_size == {"max_iter": BOOSTING_ITERATIONS}
+    text = " ".join(block.text for block in _candidates(shortcut_results, {}).blocks if hasattr(block, "text"))
+    assert f"the random forest has {FOREST_TREES} trees (the search ranked its grid with {searched_trees})" in text
+    assert f"the gradient boosting has {BOOSTING_ITERATIONS} boosting iterations" in text

@@ -57,6 +57,11 @@ FOREST_GRID: dict[str, tuple[Any, ...]] = {"max_depth": (None, 12), "min_samples
 BOOSTING_GRID: dict[str, tuple[Any, ...]] = {"learning_rate": (0.1, 0.3), "max_leaf_nodes": (15, 31)}
 FOREST_TREES = 60
 BOOSTING_ITERATIONS = 60
+#: What the search's models have instead of the final model's fixed parameters. A forest's grid (depth, leaf size)
+#: is ranked by forests of half the trees: on the claims file the out-of-bag accuracy of a forest of all training
+#: rows was 0.9994 with 30 trees and 0.9995 with 60, and the search's forest fits cost a quarter of a build's CPU.
+#: Boosting keeps its iterations: they work together with the learning rate it searches.
+SEARCH_PARAMS: dict[str, dict[str, Any]] = {"random forest": {"n_estimators": 30}}
 
 
 def columns(settings: ClassifierSettings) -> tuple[str, ...]:
@@ -368,6 +373,12 @@ def _estimator(name: str, settings: ClassifierSettings, threads: int | None = No
     return HistGradientBoostingClassifier(max_iter=BOOSTING_ITERATIONS, early_stopping=False, random_state=settings.seed)
 
 
+def _sizes(model: Any) -> dict[str, Any]:
+    """A model's size, fixed outside the grid: a forest's trees, boosting's iterations."""
+    params = model.get_params()
+    return {k: _plain(params[k]) for k in ("n_estimators", "max_iter") if k in params}
+
+
 def _tune(name: str, x: np.ndarray, y: np.ndarray, x_val: np.ndarray, y_val: np.ndarray, settings: ClassifierSettings) -> tuple[Candidate, Any]:
     """Grid search by stratified k-fold, refit on the configured metric, then scored on validation.
 
@@ -386,8 +397,9 @@ def _tune(name: str, x: np.ndarray, y: np.ndarray, x_val: np.ndarray, y_val: np.
     rows = np.arange(y.size)
     if y.size > settings.search_rows:
         rows, _ = train_test_split(rows, train_size=settings.search_rows, stratify=y, random_state=settings.seed)
+    searched = _estimator(name, settings, threads=1).set_params(**SEARCH_PARAMS.get(name, {}))
     search = GridSearchCV(
-        _estimator(name, settings, threads=1),
+        searched,
         {k: list(v) for k, v in grid.items()},
         scoring=settings.refit_metric,
         cv=StratifiedKFold(settings.cv_folds, shuffle=True, random_state=settings.seed),
@@ -412,6 +424,8 @@ def _tune(name: str, x: np.ndarray, y: np.ndarray, x_val: np.ndarray, y_val: np.
         validation=validation,
         search_seconds=round(seconds, 3),
         search_rows=int(rows.size),
+        size=_sizes(model),
+        search_size=_sizes(searched),
     )
     return candidate, model
 

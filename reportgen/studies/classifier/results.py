@@ -108,6 +108,8 @@ class Candidate:
     validation: Scored
     search_seconds: float
     search_rows: int = 0  # training rows the cross-validation searched on (a stratified sample when there are more)
+    size: dict[str, Any] = dataclasses.field(default_factory=dict)  # the fitted model's trees or iterations (n_estimators, max_iter)
+    search_size: dict[str, Any] = dataclasses.field(default_factory=dict)  # the same, in the search's models (a forest ranks its grid with fewer trees)
 
 
 @dataclass(frozen=True)

@@ -188,7 +188,7 @@ def _candidates(r: ClassifierResults, figures: dict[str, FigureInfo]) -> Section
             Paragraph(
                 f"Each candidate is tuned by a grid search with {folds}-fold stratified cross-validation on "
                 f"{_search_rows(r)}, refitted on {r.refit_metric}; the chosen parameters are then fitted on all "
-                f"{fmt_int(r.split.n_train)} training rows. The champion is the better on "
+                f"{fmt_int(r.split.n_train)} training rows.{_sizes(r)} The champion is the better on "
                 f"validation by {r.refit_metric} (ties: ROC AUC, then average precision): the {r.champion}."
             ),
             Table("Search", ("Candidate", "Estimator", "Grid", "Candidates", "Chosen", f"CV {r.refit_metric} (mean ± SD)"), search_rows, numeric=(3, 5)),
@@ -196,6 +196,23 @@ def _candidates(r: ClassifierResults, figures: dict[str, FigureInfo]) -> Section
             *_figure(figures, "validation.png"),
         ),
     )
+
+
+SIZE_WORDS = {"n_estimators": "trees", "max_iter": "boosting iterations"}
+
+
+def _sizes(r: ClassifierResults) -> str:
+    """A sentence on each candidate's size (trees, iterations), and where the search's models were smaller."""
+    said = []
+    for c in r.candidates:
+        for key, fitted in c.size.items():
+            searched = c.search_size.get(key, fitted)
+            what = SIZE_WORDS.get(key, key)
+            if searched == fitted:
+                said.append(f"the {c.name} has {fmt_int(fitted)} {what}")
+            else:
+                said.append(f"the {c.name} has {fmt_int(fitted)} {what} (the search ranked its grid with {fmt_int(searched)})")
+    return f" Sizes: {'; '.join(said)}." if said else ""
 
 
 def _search_rows(r: ClassifierResults) -> str:
