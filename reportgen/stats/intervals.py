@@ -137,7 +137,7 @@ class _ScoreTable:
 
         # Running sums with a leading 0: column j counts the rows of that class among the j highest scored.
         pos_sum, neg_sum = _running(pos), _running(neg)
-        n_pos, n_neg = pos_sum[:, -1], neg_sum[:, -1]
+        n_pos, n_neg = pos_sum[:, -1].astype(np.int64), neg_sum[:, -1].astype(np.int64)
         tp = pos_sum[:, np.searchsorted(self.pos_desc, -threshold, side="right")]
         fp = neg_sum[:, np.searchsorted(self.neg_desc, -threshold, side="right")]
         fn = n_pos - tp
@@ -155,9 +155,10 @@ class _ScoreTable:
         roc_auc = _safe(won / 2, n_pos * n_neg)
         # Average precision as scikit-learn defines it: each positive counts the precision at its own score (ties included).
         hits = np.take(pos_sum, self.pos_at_or_above, axis=1)
-        called = hits + at_or_above
-        called[called == 0] = 1  # no row called at that score: then no hit either, and 0 / 1 is the 0 it counts as
-        average_precision = _safe((pos * (hits / called)).sum(axis=1), n_pos)
+        called = np.add(hits, at_or_above, out=at_or_above)  # the negatives above are not read again
+        np.maximum(called, 1, out=called)  # no row called at that score: then no hit either, and 0 / 1 is the 0 it counts as
+        precision_at = np.divide(hits, called)
+        average_precision = _safe(np.multiply(precision_at, pos, out=precision_at).sum(axis=1), n_pos)
         return np.vstack([accuracy, precision, recall, f1, roc_auc, average_precision])
 
 
@@ -174,10 +175,15 @@ def _counts(drawn: np.ndarray, size: int) -> np.ndarray:
 
 
 def _running(counts: np.ndarray) -> np.ndarray:
-    """Running sums along each row, after a leading 0 (column j: the sum of the first j counts)."""
+    """Running sums along each row, after a leading 0 (column j: the sum of the first j counts).
+
+    In 32 bits, as the counts: a sum is at most the rows of one class. Half the memory of 64 bits,
+    which the gathers of ``_ScoreTable.metrics`` read several times over.
+    """
     import numpy as np
 
-    out = np.zeros((counts.shape[0], counts.shape[1] + 1), dtype=np.int64)
+    out = np.empty((counts.shape[0], counts.shape[1] + 1), dtype=np.int32)
+    out[:, 0] = 0
     np.cumsum(counts, axis=1, out=out[:, 1:])
     return out
 
