@@ -161,6 +161,44 @@ def test_a_failed_analysis_leaves_no_stage_even_while_the_worker_draws_its_previ
     assert not out.exists()
 
 
+@pytest.fixture
+def quick_workers(monkeypatch):
+    """Render workers whose jobs only say which process ran them (no warm-up, no documents): forked, they keep the patch."""
+    import time
+
+    from reportgen import workers
+
+    def render(self, study_id, results, config, folder, draw_figures):
+        if study_id == "dies":
+            os._exit(3)
+        time.sleep(results)  # how long the study takes to render
+        return workers.RenderOutcome(os.getpid(), (study_id,), {})
+
+    monkeypatch.setattr(workers, "_warm_up", lambda: None)
+    monkeypatch.setattr(workers.Jobs, "render", render)
+    return workers
+
+
+def test_two_warm_workers_render_and_a_study_stays_with_its_worker(quick_workers, tmp_path):
+    with quick_workers.render_worker() as worker:
+        slow = worker.submit("slow", 0.5, None, tmp_path, True)
+        quick = worker.submit("quick", 0.0, None, tmp_path, True)  # the first worker has a request waiting: the second
+        again = worker.submit("slow", 0.0, None, tmp_path, True)  # the study's own worker, after its first request
+        pids = {name: future.result().results for name, future in (("slow", slow), ("quick", quick), ("again", again))}
+    assert pids["slow"] != pids["quick"] and os.getpid() not in pids.values()
+    assert pids["again"] == pids["slow"]
+    for pid in pids.values():  # both workers are gone once the build's block is left
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+
+
+def test_a_second_worker_that_dies_is_an_error_not_a_hang(quick_workers, tmp_path):
+    with quick_workers.render_worker() as worker:
+        worker.submit("busy", 0.5, None, tmp_path, True)
+        with pytest.raises(RuntimeError, match=r"the second render worker stopped unexpectedly \(exit code unknown\)"):
+            worker.render("dies", 0.0, None, tmp_path, True)
+
+
 def test_the_numerical_libraries_get_one_thread_each_unless_the_user_chose(monkeypatch):
     from reportgen import workers
 
