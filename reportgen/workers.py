@@ -35,6 +35,10 @@ from reportgen.config import Config
 CAN_FORK = "fork" in multiprocessing.get_all_start_methods()
 #: The numerical libraries' own thread pools (OpenBLAS, MKL, OpenMP), read once when each library loads.
 LIBRARY_THREADS = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")
+#: How much the render workers (and the processes they fork) yield to the analyses once warm: a render waits
+#: for an analysis, never the other way, so when both want the two cores the analyses go first. Eight alternating
+#: builds of every study: 7.16 s at 0, 7.09 s at 2, 6.90 s at 3, 7.06 s at 5 (median wall).
+RENDER_NICENESS = 3
 
 
 def openmp_threads() -> bool:
@@ -369,6 +373,7 @@ def _serve(conn: Any, second: Any) -> None:
     # the staged folder, which the build discards.
     signal.signal(signal.SIGTERM, lambda *_: os._exit(1))
     _warm_up()
+    os.nice(RENDER_NICENESS)  # the second worker, forked next, inherits it
     context = multiprocessing.get_context("fork")
     helper = context.Process(target=_serve_warm, args=(second,), name="reportgen render 2")
     _start_frozen(helper)

@@ -172,7 +172,7 @@ def quick_workers(monkeypatch):
         if study_id == "dies":
             os._exit(3)
         time.sleep(results)  # how long the study takes to render
-        return workers.RenderOutcome(os.getpid(), (study_id,), {})
+        return workers.RenderOutcome((os.getpid(), os.nice(0)), (study_id,), {})
 
     monkeypatch.setattr(workers, "_warm_up", lambda: None)
     monkeypatch.setattr(workers.Jobs, "render", render)
@@ -184,8 +184,11 @@ def test_two_warm_workers_render_and_a_study_stays_with_its_worker(quick_workers
         slow = worker.submit("slow", 0.5, None, tmp_path, True)
         quick = worker.submit("quick", 0.0, None, tmp_path, True)  # the first worker has a request waiting: the second
         again = worker.submit("slow", 0.0, None, tmp_path, True)  # the study's own worker, after its first request
-        pids = {name: future.result().results for name, future in (("slow", slow), ("quick", quick), ("again", again))}
+        answers = {name: future.result().results for name, future in (("slow", slow), ("quick", quick), ("again", again))}
+    pids = {name: pid for name, (pid, _) in answers.items()}
     assert pids["slow"] != pids["quick"] and os.getpid() not in pids.values()
+    # Both yield to the analyses: the main process's niceness plus RENDER_NICENESS (at most 19, the lowest priority).
+    assert {niceness for _, niceness in answers.values()} == {min(os.nice(0) + quick_workers.RENDER_NICENESS, 19)}
     assert pids["again"] == pids["slow"]
     for pid in pids.values():  # both workers are gone once the build's block is left
         with pytest.raises(ProcessLookupError):
