@@ -111,29 +111,27 @@ def render_outputs(
 
 
 class Jobs:
-    """What the render worker does for a build: draw a study's preview figures early, render a study.
+    """What a render worker does for a build: draw a study's preview figures early, render a study.
 
     A study with a ``preview`` hook hands its preview over while it goes on analysing; the figures
-    named in its ``preview_figures`` are drawn from it at once (the worker is idle then), and their
-    records are kept here until the study's results come, when only the other figures are drawn.
+    named in its ``preview_figures`` are drawn from it at once, and their records go back to the main
+    process, which hands them on with the study's results: then only the other figures are drawn,
+    by whichever worker renders the study.
     """
 
-    def __init__(self) -> None:
-        self._early: dict[Path, tuple[Any, ...]] = {}
-
-    def preview(self, study_id: str, preview: Any, folder: Path) -> int:
-        """Draw the study's preview figures into ``folder/figures``; how many were drawn."""
+    @staticmethod
+    def preview(study_id: str, preview: Any, folder: Path) -> tuple[Any, ...]:
+        """Draw the study's preview figures into ``folder/figures``; their records."""
         from reportgen.studies import get
 
         study = get(study_id)
         names = set(getattr(study, "preview_figures", ()))
-        drawers = tuple((name, draw) for name, draw in study.figures() if name in names)
-        self._early[folder] = _draw(preview, folder / "figures", drawers)
-        return len(drawers)
+        return _draw(preview, folder / "figures", tuple((name, draw) for name, draw in study.figures() if name in names))
 
-    def render(self, study_id: str, results: Any, config: Config, folder: Path, draw_figures: bool) -> RenderOutcome:
-        """``render_outputs``, with the figures already drawn from the study's preview."""
-        return render_outputs(study_id, results, config, folder, draw_figures, self._early.pop(folder, ()))
+    @staticmethod
+    def render(study_id: str, results: Any, config: Config, folder: Path, draw_figures: bool, drawn: tuple[Any, ...] = ()) -> RenderOutcome:
+        """``render_outputs``, with the figures already drawn from the study's preview (``drawn``)."""
+        return render_outputs(study_id, results, config, folder, draw_figures, drawn)
 
 
 def _draw(results: Any, folder: Path, drawers: tuple[tuple[str, Any], ...]) -> tuple[Any, ...]:
@@ -264,14 +262,16 @@ class RenderWorker:
     """Two processes that import the rendering stack at once and render studies when their results come.
 
     The first is forked before any heavy import and warms up; it then forks the second, which starts warm
-    (``_serve``). Each study is rendered by the worker with fewer requests waiting when the study first
-    asks (its preview, else its render), and stays with it: its preview's figures are kept there. Why two:
-    the studies analysed in the main process reach the workers one after another, but a study analysed in
-    a process of its own (the classifier) finishes at a time of its own; behind the others in one worker,
-    its documents came last, with a core idle (six alternating builds of every study: 7.32 s -> 7.07 s).
+    (``_serve``). Requests wait in one queue, in the order they came, and the first worker free takes the
+    next. Why two: the studies analysed in the main process come one after another, but a study analysed
+    in a process of its own (the classifier) finishes at a time of its own; behind the others in one
+    worker, its documents came last, with a core idle.
     """
 
     def __init__(self) -> None:
+        import queue
+        import threading
+
         context = multiprocessing.get_context("fork")
         first, first_end = context.Pipe()
         second, second_end = context.Pipe()
@@ -279,42 +279,66 @@ class RenderWorker:
         _start_frozen(self._process)
         first_end.close()
         second_end.close()
-        # The second worker is the first's child: only the first's exit code can be known here.
+        self._queue: Any = queue.SimpleQueue()
+        self._previews: dict[str, Future] = {}
+        # The second worker is the first's child: only the first's exit code can be known here. A thread of ours
+        # for each waits on its pipe, not the caller (a large answer fills the pipe until someone reads it).
         self._channels = (_Channel(first, "the render worker", self._process), _Channel(second, "the second render worker"))
-        self._assigned: dict[str, _Channel] = {}
+        self._threads = [threading.Thread(target=self._dispatch, args=(c,), name="reportgen-render", daemon=True) for c in self._channels]
+        for thread in self._threads:
+            thread.start()
 
     def render(self, study_id: str, results: Any, config: Config, folder: Path, draw_figures: bool) -> RenderOutcome:
         """A study's figures and documents, rendered in a worker; its failure is raised here."""
         return self.submit(study_id, results, config, folder, draw_figures).result()
 
     def submit(self, study_id: str, results: Any, config: Config, folder: Path, draw_figures: bool) -> Future:
-        """``render`` without waiting: the answer comes in a Future, and the caller goes on (analysing the next study).
-
-        A worker renders its requests one after the other, in order; a thread of ours, not the caller, waits on
-        its pipe (a large answer fills the pipe until someone reads it).
-        """
-        channel = self._channel(study_id)
+        """``render`` without waiting: the answer comes in a Future, and the caller goes on (analysing the next study)."""
         start = time.perf_counter()
+        preview = self._previews.pop(study_id, None)
 
-        def timed() -> RenderOutcome:
-            outcome = channel.ask("render", (study_id, results, config, folder, draw_figures))
+        def render(channel: _Channel) -> RenderOutcome:
+            # The preview was queued first, so it is drawn or being drawn by now: its figures are not drawn again.
+            drawn = preview.result() if preview is not None else ()
+            outcome = channel.ask("render", (study_id, results, config, folder, draw_figures, drawn))
             return dataclasses.replace(outcome, seconds=round(time.perf_counter() - start, 4))
 
-        return channel.submit(timed)
+        return self._enqueue(render)
 
     def preview(self, study_id: str, preview: Any, folder: Path) -> Future:
-        """Have a worker draw a study's preview figures now (``Jobs.preview``); a Future of how many it drew."""
-        channel = self._channel(study_id)
-        return channel.submit(partial(channel.ask, "preview", (study_id, preview, folder)))
+        """Have a worker draw a study's preview figures now (``Jobs.preview``); a Future of their records."""
+        drawing = self._previews[study_id] = self._enqueue(lambda channel: channel.ask("preview", (study_id, preview, folder)))
+        return drawing
 
-    def _channel(self, study_id: str) -> _Channel:
-        """The worker of a study: the one with fewer requests waiting when the study first asks (the first on a tie)."""
-        if study_id not in self._assigned:
-            self._assigned[study_id] = min(self._channels, key=lambda c: c.waiting())
-        return self._assigned[study_id]
+    def _enqueue(self, request: Callable[[_Channel], Any]) -> Future:
+        """Queue ``request`` (a call given the free worker's channel); its answer comes in the Future."""
+        answer: Future = Future()
+        self._queue.put((request, answer))
+        return answer
+
+    def _dispatch(self, channel: _Channel) -> None:
+        """One worker's thread: take the next request, ask the worker, answer; until the queue says stop."""
+        while (item := self._queue.get()) is not None:
+            request, answer = item
+            if not answer.set_running_or_notify_cancel():
+                continue
+            try:
+                answer.set_result(request(channel))
+            except BaseException as exc:  # raised where the caller asks for the answer
+                answer.set_exception(exc)
 
     def close(self) -> None:
-        """Tell the workers to stop; end them if they do not (after Ctrl-C in the main process)."""
+        """Tell the workers to stop, after the requests already sent; end them if they do not (after Ctrl-C here)."""
+        import queue
+
+        while True:  # requests not yet sent are dropped: nobody waits for them now
+            try:
+                _, answer = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            answer.cancel()
+        for _ in self._threads:
+            self._queue.put(None)
         for channel in self._channels:
             channel.stop()
         # The first worker waits for the second before it exits, and the second dies with the first.
@@ -327,36 +351,18 @@ class RenderWorker:
 
 
 class _Channel:
-    """One render worker's pipe, and the one thread that talks through it, made at the first request."""
+    """One render worker's pipe: one request at a time, from one thread."""
 
     def __init__(self, conn: Any, who: str, process: Any = None) -> None:
         self.conn, self.who, self.process = conn, who, process
-        self._sender: Any = None
-        self._requests: list[Future] = []
 
     def ask(self, job: str, args: tuple[Any, ...]) -> Any:
-        """Send one job and wait for its answer (in the sender thread, one job at a time)."""
+        """Send one job and wait for its answer."""
         self.conn.send((job, args))
         return _answer(self.conn, self.process, self.who)
 
-    def submit(self, call: Callable[[], Any]) -> Future:
-        """Run ``call`` (which asks this worker) in the sender thread, after the requests before it."""
-        if self._sender is None:
-            from concurrent.futures import ThreadPoolExecutor
-
-            self._sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reportgen-render")
-        request = self._sender.submit(call)
-        self._requests.append(request)
-        return request
-
-    def waiting(self) -> int:
-        """Requests sent or queued and not yet answered."""
-        return sum(not request.done() for request in self._requests)
-
     def stop(self) -> None:
-        """Drop the requests not yet sent and tell the worker to stop."""
-        if self._sender is not None:
-            self._sender.shutdown(wait=False, cancel_futures=True)
+        """Tell the worker to stop once it has answered what it was asked."""
         try:
             self.conn.send(None)
         except OSError:
@@ -392,12 +398,11 @@ def _serve_warm(conn: Any) -> None:
 
 def _listen(conn: Any) -> None:
     """Render each job that comes through ``conn`` until told to stop (or the main process is gone)."""
-    jobs = Jobs()
     try:
         while (request := conn.recv()) is not None:
             job, args = request
             try:
-                conn.send((True, getattr(jobs, job)(*args)))
+                conn.send((True, getattr(Jobs, job)(*args)))
             except Exception as exc:  # sent back and raised in the main process
                 conn.send((False, exc))
     except (EOFError, BrokenPipeError):
@@ -435,21 +440,28 @@ class _InProcess:
     """The worker's interface, rendering in this process (where fork is not available)."""
 
     def __init__(self) -> None:
-        self._jobs = Jobs()
+        self._previews: dict[str, Future] = {}
 
     def render(self, study_id: str, results: Any, config: Config, folder: Path, draw_figures: bool) -> RenderOutcome:
         """Render now, here."""
-        return self._jobs.render(study_id, results, config, folder, draw_figures)
+        return self.submit(study_id, results, config, folder, draw_figures).result()
 
     def submit(self, study_id: str, results: Any, config: Config, folder: Path, draw_figures: bool) -> Future:
         """Render now, here; the answer as a finished Future (the interface of ``RenderWorker.submit``)."""
         start = time.perf_counter()
-        job = (study_id, results, config, folder, draw_figures)
-        return self._done(lambda: dataclasses.replace(self._jobs.render(*job), seconds=round(time.perf_counter() - start, 4)))
+        preview = self._previews.pop(study_id, None)
+
+        def render() -> RenderOutcome:
+            drawn = preview.result() if preview is not None else ()
+            outcome = Jobs.render(study_id, results, config, folder, draw_figures, drawn)
+            return dataclasses.replace(outcome, seconds=round(time.perf_counter() - start, 4))
+
+        return self._done(render)
 
     def preview(self, study_id: str, preview: Any, folder: Path) -> Future:
         """Draw the preview figures now, here (the interface of ``RenderWorker.preview``)."""
-        return self._done(lambda: self._jobs.preview(study_id, preview, folder))
+        drawing = self._previews[study_id] = self._done(lambda: Jobs.preview(study_id, preview, folder))
+        return drawing
 
     @staticmethod
     def _done(call: Callable[[], Any]) -> Future:

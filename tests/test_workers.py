@@ -117,15 +117,16 @@ def test_a_studys_preview_figures_are_drawn_early_and_not_again_with_its_results
     preview = overview(dataset, config)
     results = analyse(dataset, config, preview=preview)
     assert results.exploration == preview.exploration  # computed once, handed on
-    jobs, folder = Jobs(), tmp_path / "regression"
-    assert jobs.preview("regression", preview, folder) == 3
+    folder = tmp_path / "regression"
+    drawn = Jobs.preview("regression", preview, folder)
+    assert [f.file for f in drawn] == [n for n, _ in figures.FIGURES if n in figures.PREVIEW_FIGURES]
     assert sorted(p.name for p in (folder / "figures").iterdir()) == sorted(figures.PREVIEW_FIGURES)
 
     def drawn_twice(*_):
         raise AssertionError("a preview figure was drawn again")
 
     monkeypatch.setattr(figures, "FIGURES", tuple((n, drawn_twice if n in figures.PREVIEW_FIGURES else d) for n, d in figures.FIGURES))
-    outcome = jobs.render("regression", results, config, folder, True)
+    outcome = Jobs.render("regression", results, config, folder, True, drawn)
     assert [f.file for f in outcome.results.figures] == [n for n, _ in figures.FIGURES]  # every figure, in the report's order
     assert outcome.results.figures[0].alt.startswith("Bar chart of class balance")
     assert len(list((folder / "figures").iterdir())) == len(figures.FIGURES)
@@ -168,31 +169,49 @@ def quick_workers(monkeypatch):
 
     from reportgen import workers
 
-    def render(self, study_id, results, config, folder, draw_figures):
+    def render(study_id, results, config, folder, draw_figures, drawn=()):
         if study_id == "dies":
             os._exit(3)
         time.sleep(results)  # how long the study takes to render
-        return workers.RenderOutcome((os.getpid(), os.nice(0)), (study_id,), {})
+        return workers.RenderOutcome((os.getpid(), os.nice(0), drawn), (study_id,), {})
+
+    def preview(study_id, preview, folder):
+        time.sleep(preview)
+        return (f"{study_id} preview, drawn by {os.getpid()}",)
 
     monkeypatch.setattr(workers, "_warm_up", lambda: None)
-    monkeypatch.setattr(workers.Jobs, "render", render)
+    monkeypatch.setattr(workers.Jobs, "render", staticmethod(render))
+    monkeypatch.setattr(workers.Jobs, "preview", staticmethod(preview))
     return workers
 
 
-def test_two_warm_workers_render_and_a_study_stays_with_its_worker(quick_workers, tmp_path):
+def test_two_warm_workers_take_requests_in_order_as_each_is_free(quick_workers, tmp_path):
     with quick_workers.render_worker() as worker:
-        slow = worker.submit("slow", 0.5, None, tmp_path, True)
-        quick = worker.submit("quick", 0.0, None, tmp_path, True)  # the first worker has a request waiting: the second
-        again = worker.submit("slow", 0.0, None, tmp_path, True)  # the study's own worker, after its first request
-        answers = {name: future.result().results for name, future in (("slow", slow), ("quick", quick), ("again", again))}
-    pids = {name: pid for name, (pid, _) in answers.items()}
-    assert pids["slow"] != pids["quick"] and os.getpid() not in pids.values()
+        slow = worker.submit("slow", 0.6, None, tmp_path, True)
+        quick = worker.submit("quick", 0.0, None, tmp_path, True)  # the first worker is busy: the second takes it
+        after = worker.submit("after", 0.0, None, tmp_path, True)  # the second is free again before the first
+        answers = {name: future.result().results for name, future in (("slow", slow), ("quick", quick), ("after", after))}
+    pids = {name: pid for name, (pid, _, _) in answers.items()}
+    assert pids["slow"] != pids["quick"] == pids["after"] and os.getpid() not in pids.values()
     # Both yield to the analyses: the main process's niceness plus RENDER_NICENESS (at most 19, the lowest priority).
-    assert {niceness for _, niceness in answers.values()} == {min(os.nice(0) + quick_workers.RENDER_NICENESS, 19)}
-    assert pids["again"] == pids["slow"]
+    assert {niceness for _, niceness, _ in answers.values()} == {min(os.nice(0) + quick_workers.RENDER_NICENESS, 19)}
     for pid in pids.values():  # both workers are gone once the build's block is left
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+
+
+def test_a_preview_drawn_by_one_worker_reaches_the_render_in_the_other(quick_workers, tmp_path):
+    with quick_workers.render_worker() as worker:
+        first = worker.submit("first", 0.4, None, tmp_path, True)  # the first worker, busy until 0.4 s
+        drawing = worker.preview("regression", 0.0, tmp_path)  # the second, at once
+        second = worker.submit("second", 0.9, None, tmp_path, True)  # the second again, busy until 0.9 s
+        outcome = worker.render("regression", 0.0, None, tmp_path, True)  # the first, free again at 0.4 s
+        first.result(), second.result()
+    records = drawing.result()
+    render_pid, _, drawn = outcome.results
+    assert drawn == records  # the preview's figures are handed on, not drawn again
+    assert records == (f"regression preview, drawn by {second.result().results[0]}",)
+    assert render_pid == first.result().results[0] != second.result().results[0]
 
 
 def test_a_second_worker_that_dies_is_an_error_not_a_hang(quick_workers, tmp_path):
