@@ -172,7 +172,7 @@ def _engineered(r: ExplorationResults) -> Section:
         "Four variables are made from the given ones: the length of the transcription, and likes, shares and comments "
         "per view (undefined where a video has no views). Rates put videos of very different reach on one scale."
     )
-    return Section("engineered", "Engineered variables", (Paragraph(text), Table("Engineered variables", header, rows, tuple(range(2, len(header))), css="compact")))
+    return Section("engineered", "Engineered variables", (Paragraph(text), Table("Engineered variables", header, rows, tuple(range(2, len(header))), css="compact wide")))
 
 
 def _crosstab_table(t: Crosstab, caption: str) -> Table:
