@@ -258,7 +258,47 @@ def _report(call: Callable[[], Any], conn: Any) -> None:
         conn.close()
 
 
-class RenderWorker:
+class _Renderer:
+    """What the build asks of its renderer: a study's preview figures early, then the study; answers come in Futures.
+
+    A study's preview figure records travel with its render, so whoever renders the study draws only the
+    other figures. A renderer says how a request runs (``_enqueue``: given a channel that asks ``Jobs``).
+    """
+
+    def __init__(self) -> None:
+        self._previews: dict[str, Future] = {}
+
+    def render(self, study_id: str, results: Any, config: Config, folder: Path, draw_figures: bool) -> RenderOutcome:
+        """A study's figures and documents; its failure is raised here."""
+        return self.submit(study_id, results, config, folder, draw_figures).result()
+
+    def submit(self, study_id: str, results: Any, config: Config, folder: Path, draw_figures: bool) -> Future:
+        """``render`` without waiting: the answer comes in a Future, and the caller goes on (analysing the next study)."""
+        start = time.perf_counter()
+        preview = self._previews.pop(study_id, None)
+
+        def render(channel: _Channel) -> RenderOutcome:
+            # The preview was asked for first, so it is drawn or being drawn by now: its figures are not drawn again.
+            drawn = preview.result() if preview is not None else ()
+            outcome = channel.ask("render", (study_id, results, config, folder, draw_figures, drawn))
+            return dataclasses.replace(outcome, seconds=round(time.perf_counter() - start, 4))
+
+        return self._enqueue(render)
+
+    def preview(self, study_id: str, preview: Any, folder: Path) -> Future:
+        """Have a study's preview figures drawn now (``Jobs.preview``); a Future of their records."""
+        drawing = self._previews[study_id] = self._enqueue(lambda channel: channel.ask("preview", (study_id, preview, folder)))
+        return drawing
+
+    def _enqueue(self, request: Callable[[_Channel], Any]) -> Future:
+        """Run ``request`` (a call given a channel to ``Jobs``) as this renderer does; its answer in a Future."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Nothing to stop."""
+
+
+class RenderWorker(_Renderer):
     """Two processes that import the rendering stack at once and render studies when their results come.
 
     The first is forked before any heavy import and warms up; it then forks the second, which starts warm
@@ -272,6 +312,7 @@ class RenderWorker:
         import queue
         import threading
 
+        super().__init__()
         context = multiprocessing.get_context("fork")
         first, first_end = context.Pipe()
         second, second_end = context.Pipe()
@@ -280,35 +321,12 @@ class RenderWorker:
         first_end.close()
         second_end.close()
         self._queue: Any = queue.SimpleQueue()
-        self._previews: dict[str, Future] = {}
         # The second worker is the first's child: only the first's exit code can be known here. A thread of ours
         # for each waits on its pipe, not the caller (a large answer fills the pipe until someone reads it).
         self._channels = (_Channel(first, "the render worker", self._process), _Channel(second, "the second render worker"))
         self._threads = [threading.Thread(target=self._dispatch, args=(c,), name="reportgen-render", daemon=True) for c in self._channels]
         for thread in self._threads:
             thread.start()
-
-    def render(self, study_id: str, results: Any, config: Config, folder: Path, draw_figures: bool) -> RenderOutcome:
-        """A study's figures and documents, rendered in a worker; its failure is raised here."""
-        return self.submit(study_id, results, config, folder, draw_figures).result()
-
-    def submit(self, study_id: str, results: Any, config: Config, folder: Path, draw_figures: bool) -> Future:
-        """``render`` without waiting: the answer comes in a Future, and the caller goes on (analysing the next study)."""
-        start = time.perf_counter()
-        preview = self._previews.pop(study_id, None)
-
-        def render(channel: _Channel) -> RenderOutcome:
-            # The preview was queued first, so it is drawn or being drawn by now: its figures are not drawn again.
-            drawn = preview.result() if preview is not None else ()
-            outcome = channel.ask("render", (study_id, results, config, folder, draw_figures, drawn))
-            return dataclasses.replace(outcome, seconds=round(time.perf_counter() - start, 4))
-
-        return self._enqueue(render)
-
-    def preview(self, study_id: str, preview: Any, folder: Path) -> Future:
-        """Have a worker draw a study's preview figures now (``Jobs.preview``); a Future of their records."""
-        drawing = self._previews[study_id] = self._enqueue(lambda channel: channel.ask("preview", (study_id, preview, folder)))
-        return drawing
 
     def _enqueue(self, request: Callable[[_Channel], Any]) -> Future:
         """Queue ``request`` (a call given the free worker's channel); its answer comes in the Future."""
@@ -436,49 +454,32 @@ def _warm_up() -> None:
     weasyprint.HTML(string="<p style='font-family: Liberation Sans'>warm <b>up</b></p>").write_pdf()
 
 
-class _InProcess:
-    """The worker's interface, rendering in this process (where fork is not available)."""
+class _InProcess(_Renderer):
+    """The renderer's interface, rendering in this process (where fork is not available): each request at once."""
 
-    def __init__(self) -> None:
-        self._previews: dict[str, Future] = {}
-
-    def render(self, study_id: str, results: Any, config: Config, folder: Path, draw_figures: bool) -> RenderOutcome:
-        """Render now, here."""
-        return self.submit(study_id, results, config, folder, draw_figures).result()
-
-    def submit(self, study_id: str, results: Any, config: Config, folder: Path, draw_figures: bool) -> Future:
-        """Render now, here; the answer as a finished Future (the interface of ``RenderWorker.submit``)."""
-        start = time.perf_counter()
-        preview = self._previews.pop(study_id, None)
-
-        def render() -> RenderOutcome:
-            drawn = preview.result() if preview is not None else ()
-            outcome = Jobs.render(study_id, results, config, folder, draw_figures, drawn)
-            return dataclasses.replace(outcome, seconds=round(time.perf_counter() - start, 4))
-
-        return self._done(render)
-
-    def preview(self, study_id: str, preview: Any, folder: Path) -> Future:
-        """Draw the preview figures now, here (the interface of ``RenderWorker.preview``)."""
-        drawing = self._previews[study_id] = self._done(lambda: Jobs.preview(study_id, preview, folder))
-        return drawing
-
-    @staticmethod
-    def _done(call: Callable[[], Any]) -> Future:
-        """``call``'s value, or its exception, as a finished Future (raised where the caller asks, as from the worker)."""
+    def _enqueue(self, request: Callable[[_Channel], Any]) -> Future:
+        """Run ``request`` now, here; its value, or its exception, as a finished Future (raised where the caller asks)."""
         done: Future = Future()
         try:
-            done.set_result(call())
+            done.set_result(request(_HERE))
         except Exception as exc:
             done.set_exception(exc)
         return done
 
-    def close(self) -> None:
-        """Nothing to stop."""
+
+class _Here:
+    """A channel to ``Jobs`` in this process."""
+
+    @staticmethod
+    def ask(job: str, args: tuple[Any, ...]) -> Any:
+        return getattr(Jobs, job)(*args)
+
+
+_HERE = _Here()
 
 
 @contextmanager
-def render_worker() -> Iterator[RenderWorker | _InProcess]:
+def render_worker() -> Iterator[_Renderer]:
     """A render worker for the length of a build, always stopped afterwards."""
     worker = RenderWorker() if CAN_FORK else _InProcess()
     try:

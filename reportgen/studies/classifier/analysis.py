@@ -320,7 +320,7 @@ def _fit_vectorizer(vectorizer: Any, vocabulary: tuple[str, ...], texts: list[st
     floats, bit for bit. ``max_features`` stays among the parameters (unused once the
     vocabulary is given), as before.
     """
-    from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
     from reportgen.studies.classifier.ngrams import count_ngrams
 
@@ -328,10 +328,16 @@ def _fit_vectorizer(vectorizer: Any, vocabulary: tuple[str, ...], texts: list[st
     if not isinstance(vectorizer, TfidfVectorizer):
         vectorizer.fit([])  # validates the vocabulary (vocabulary_), reading nothing
         return
+    counts = count_ngrams(texts, vocabulary, vectorizer.ngram_range, dtype=vectorizer.dtype)
+    vectorizer.idf_ = _weigher(vectorizer).fit(counts).idf_  # the setter also validates the vocabulary (the study's TF-IDF always uses idf)
+
+
+def _weigher(vectorizer: Any) -> Any:
+    """A ``TfidfTransformer`` with the TF-IDF vectorizer's weighting settings (not fitted)."""
+    from sklearn.feature_extraction.text import TfidfTransformer
+
     v = vectorizer
-    counts = count_ngrams(texts, vocabulary, v.ngram_range, dtype=v.dtype)
-    weigh = TfidfTransformer(norm=v.norm, use_idf=v.use_idf, smooth_idf=v.smooth_idf, sublinear_tf=v.sublinear_tf)
-    v.idf_ = weigh.fit(counts).idf_  # the setter also validates the vocabulary (the study's TF-IDF always uses idf)
+    return TfidfTransformer(norm=v.norm, use_idf=v.use_idf, smooth_idf=v.smooth_idf, sublinear_tf=v.sublinear_tf)
 
 
 def _ngram_features(vectorizer: Any, vocabulary: tuple[str, ...], texts: list[str]) -> np.ndarray:
@@ -341,16 +347,15 @@ def _ngram_features(vectorizer: Any, vocabulary: tuple[str, ...], texts: list[st
     weighs them with scikit-learn's own ``TfidfTransformer`` (the vectorizer's settings and ``idf_``), so the
     floats are the vectorizer's, bit for bit.
     """
-    from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
     from reportgen.studies.classifier.ngrams import count_ngrams
 
     counts = count_ngrams(texts, vocabulary, vectorizer.ngram_range, dtype=vectorizer.dtype)
     if isinstance(vectorizer, TfidfVectorizer):
-        v = vectorizer
-        weigh = TfidfTransformer(norm=v.norm, use_idf=v.use_idf, smooth_idf=v.smooth_idf, sublinear_tf=v.sublinear_tf)
-        if v.use_idf:
-            weigh.idf_ = v.idf_
+        weigh = _weigher(vectorizer)
+        if vectorizer.use_idf:
+            weigh.idf_ = vectorizer.idf_
         else:  # nothing to learn, but scikit-learn wants it fitted
             weigh.fit(counts)
         counts = weigh.transform(counts, copy=False)

@@ -207,11 +207,8 @@ def _sizes(r: ClassifierResults) -> str:
     for c in r.candidates:
         for key, fitted in c.size.items():
             searched = c.search_size.get(key, fitted)
-            what = SIZE_WORDS.get(key, key)
-            if searched == fitted:
-                said.append(f"the {c.name} has {fmt_int(fitted)} {what}")
-            else:
-                said.append(f"the {c.name} has {fmt_int(fitted)} {what} (the search ranked its grid with {fmt_int(searched)})")
+            smaller = "" if searched == fitted else f" (the search ranked its grid with {fmt_int(searched)})"
+            said.append(f"the {c.name} has {fmt_int(fitted)} {SIZE_WORDS.get(key, key)}{smaller}")
     return f" Sizes: {'; '.join(said)}." if said else ""
 
 
