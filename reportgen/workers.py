@@ -240,11 +240,16 @@ def _answer(conn: Any, process: Any, who: str) -> Any:
     try:
         ok, payload = conn.recv()
     except EOFError:
-        code = "unknown" if process is None else process.exitcode
-        raise RuntimeError(f"{who} stopped unexpectedly (exit code {code})") from None
+        raise _stopped(who, process) from None
     if not ok:
         raise payload
     return payload
+
+
+def _stopped(who: str, process: Any) -> RuntimeError:
+    """The error for a process that died without answering (``process`` None: not ours, so its exit code is unknown)."""
+    code = "unknown" if process is None else process.exitcode
+    return RuntimeError(f"{who} stopped unexpectedly (exit code {code})")
 
 
 def _report(call: Callable[[], Any], conn: Any) -> None:
@@ -375,8 +380,11 @@ class _Channel:
         self.conn, self.who, self.process = conn, who, process
 
     def ask(self, job: str, args: tuple[Any, ...]) -> Any:
-        """Send one job and wait for its answer."""
-        self.conn.send((job, args))
+        """Send one job and wait for its answer; a worker already dead is the same error as one dying meanwhile."""
+        try:
+            self.conn.send((job, args))
+        except BrokenPipeError:
+            raise _stopped(self.who, self.process) from None
         return _answer(self.conn, self.process, self.who)
 
     def stop(self) -> None:

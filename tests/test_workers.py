@@ -169,8 +169,10 @@ def quick_workers(monkeypatch):
 
     from reportgen import workers
 
+    test_process = os.getpid()
+
     def render(study_id, results, config, folder, draw_figures, drawn=()):
-        if study_id == "dies":
+        if study_id == "dies in the second worker" and os.getppid() != test_process:  # the second is the first's child
             os._exit(3)
         time.sleep(results)  # how long the study takes to render
         return workers.RenderOutcome((os.getpid(), os.nice(0), drawn), (study_id,), {})
@@ -214,11 +216,23 @@ def test_a_preview_drawn_by_one_worker_reaches_the_render_in_the_other(quick_wor
     assert render_pid == first.result().results[0] != second.result().results[0]
 
 
-def test_a_second_worker_that_dies_is_an_error_not_a_hang(quick_workers, tmp_path):
+def test_a_second_worker_that_dies_is_an_error_that_names_it_not_a_hang(quick_workers, tmp_path):
+    # Which worker's thread takes a request first is the threads' race, so both requests may die, and at least one
+    # reaches the second worker: the first worker holds the other for 0.3 s.
     with quick_workers.render_worker() as worker:
-        worker.submit("busy", 0.5, None, tmp_path, True)
-        with pytest.raises(RuntimeError, match=r"the second render worker stopped unexpectedly \(exit code unknown\)"):
-            worker.render("dies", 0.0, None, tmp_path, True)
+        requests = [worker.submit("dies in the second worker", 0.3, None, tmp_path, True) for _ in range(2)]
+        failures = [error for error in (request.exception(timeout=60) for request in requests) if error is not None]
+    assert failures
+    assert {(type(error), str(error)) for error in failures} == {(RuntimeError, "the second render worker stopped unexpectedly (exit code unknown)")}
+
+
+def test_a_request_to_a_worker_already_dead_is_the_same_error(quick_workers):
+    import multiprocessing
+
+    ours, theirs = multiprocessing.Pipe()
+    theirs.close()
+    with pytest.raises(RuntimeError, match=r"^the second render worker stopped unexpectedly \(exit code unknown\)$"):
+        quick_workers._Channel(ours, "the second render worker").ask("render", ())
 
 
 def test_the_numerical_libraries_get_one_thread_each_unless_the_user_chose(monkeypatch):
