@@ -74,3 +74,13 @@ def test_paired_intervals_equal_each_model_s_own_intervals() -> None:
         metric_intervals(y, s, 0.5, seed=4, resamples=300),
         metric_intervals(y, other, 0.5, seed=4, resamples=300),
     ]
+
+
+@pytest.mark.parametrize("scored_cells", [1, 7_777, 10**9])  # one resample at a time, a few, all at once
+def test_how_many_resamples_are_scored_at_once_changes_no_interval(monkeypatch, scored_cells: int) -> None:
+    from reportgen.stats import intervals
+
+    y, s = _data(3_000)
+    expected = metric_intervals(y, s, 0.5, seed=6, resamples=300)
+    monkeypatch.setattr(intervals, "SCORED_CELLS", scored_cells)
+    assert metric_intervals(y, s, 0.5, seed=6, resamples=300) == expected

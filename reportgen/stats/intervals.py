@@ -19,8 +19,13 @@ if TYPE_CHECKING:
 #: Metrics with an interval, in the order results list them.
 METRICS = ("accuracy", "precision", "recall", "f1", "roc_auc", "average_precision")
 RESAMPLES = 1000
-#: Counts held at once (resamples x test rows): about 40 MB of floats, whatever the size of the test set.
+#: Counts drawn at once (resamples x test rows): about 40 MB, whatever the size of the test set. It fixes which
+#: random numbers fall to which resample, so changing it changes the intervals (within their own noise).
 CELLS = 5_000_000
+#: Resamples x test rows scored at once: the metrics' temporary arrays stay a few MB, which the allocator reuses
+#: instead of asking the system for fresh pages each time (the first 1,000 resamples of 3,800 rows in a process:
+#: 0.15 s of CPU in blocks of CELLS, 0.08 s in blocks of these). Any size gives the same numbers.
+SCORED_CELLS = 500_000
 LEVEL = 0.95
 
 
@@ -89,8 +94,10 @@ def paired_intervals(
         # rng.choice of each class's rows, positives first, made with the integers choice itself draws.
         k = min(block, resamples - start)
         pos, neg = _counts(rng.integers(0, n_pos, (k, n_pos)), n_pos), _counts(rng.integers(0, n_neg, (k, n_neg)), n_neg)
+        step = max(1, SCORED_CELLS // y_true.size)
         for table, out in zip(tables, sampled):  # each model reads the same draws in its own score order
-            out.append(table.metrics(pos[:, table.pos_order], neg[:, table.neg_order], threshold))
+            for i in range(0, k, step):
+                out.append(table.metrics(pos[i : i + step, table.pos_order], neg[i : i + step, table.neg_order], threshold))
     tail = (1 - LEVEL) / 2 * 100
     results = []
     for table, out in zip(tables, sampled):
