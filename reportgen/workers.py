@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gc
 import multiprocessing
 import os
 import signal
@@ -225,9 +226,17 @@ def _start_frozen(process: Any) -> None:
     (and the parent's, every page still shared): 15.2 s to 14.6 s of CPU in one A/B of whole builds. Frozen
     objects (``gc.freeze``) are never walked in the child; the parent unfreezes its own at once, so
     nothing it later drops is kept for good.
-    """
-    import gc
 
+    A process that froze for good already (a render worker after its warm-up, and every process forked
+    from a frozen one: each lives for one build at most) freezes what it holds now for good too, so its
+    own collections never walk its past again; it first collects, so that nothing dead is kept. Rendering
+    every study in one simulated worker: 6.6 s to 6.25 s of CPU (median of 4), 10 MB less peak memory.
+    """
+    if gc.get_freeze_count():
+        gc.collect()  # walks only what is not frozen: what this process made since it last froze
+        gc.freeze()
+        process.start()
+        return
     gc.freeze()
     try:
         process.start()
@@ -405,6 +414,11 @@ def _serve(conn: Any, second: Any) -> None:
     # the staged folder, which the build discards.
     signal.signal(signal.SIGTERM, lambda *_: os._exit(1))
     _warm_up()
+    # What the warm-up loaded (modules, fonts, templates) lives as long as the worker: frozen out of the collector
+    # for good (see _start_frozen), the worker's collections no longer walk it, nor copy the pages it shares with
+    # the processes it forks. No collection first: the warm-up leaves little garbage, and one would walk all it
+    # loaded. The second worker inherits the freeze.
+    gc.freeze()
     os.nice(RENDER_NICENESS)  # the second worker, forked next, inherits it
     context = multiprocessing.get_context("fork")
     helper = context.Process(target=_serve_warm, args=(second,), name="reportgen render 2")
@@ -448,7 +462,7 @@ def _die_with_parent() -> None:
 
 
 def _warm_up() -> None:
-    """Import the rendering libraries and lay out one tiny page (loads fonts and fontconfig)."""
+    """Import the rendering libraries, lay out one tiny page (loads fonts and fontconfig), read the package versions."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -456,10 +470,12 @@ def _warm_up() -> None:
     import pptx  # noqa: F401
     import weasyprint
 
+    from reportgen.artifacts import package_versions
     from reportgen.render.jinja import environment
 
     environment()
     weasyprint.HTML(string="<p style='font-family: Liberation Sans'>warm <b>up</b></p>").write_pdf()
+    package_versions()  # every technical report states them
 
 
 class _InProcess(_Renderer):

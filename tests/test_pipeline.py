@@ -93,3 +93,20 @@ def test_two_runs_give_identical_numbers(real_data, results):
     again = clean(analyse_file(real_data, Config()).to_json())
     again.pop("figures")
     assert again == {k: v for k, v in results.items() if k != "figures"}
+
+
+def test_package_versions_are_read_once_a_process_and_each_caller_gets_its_own_copy(monkeypatch):
+    from importlib import metadata
+
+    from reportgen import artifacts
+
+    reads = []
+    monkeypatch.setattr(metadata, "version", lambda name: reads.append(name) or "1.0")
+    artifacts._installed_versions.cache_clear()
+    try:
+        first = artifacts.package_versions()
+        first["pandas"] = "changed by a caller"
+        assert artifacts.package_versions()["pandas"] == "1.0"
+        assert reads == list(artifacts.PACKAGES)  # the second call read nothing
+    finally:
+        artifacts._installed_versions.cache_clear()  # the next caller reads the real versions

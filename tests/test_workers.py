@@ -74,6 +74,48 @@ def test_a_child_is_forked_with_the_parents_objects_frozen_and_the_parent_keeps_
     assert gc.get_freeze_count() == 0  # nothing the parent drops later is kept for good
 
 
+def _fork_after_dropping_a_cycle() -> tuple[bool, bool, bool]:
+    """In a process forked frozen: drop a reference cycle, fork once; (was frozen, cycle collected, more frozen)."""
+    import gc
+    import weakref
+
+    from reportgen import workers
+
+    class Node:
+        pass
+
+    dead = Node()
+    dead.self = dead  # only the collector frees a cycle
+    gone = weakref.ref(dead)
+    del dead
+    frozen = gc.get_freeze_count()
+    workers.run_in_parallel([("here", lambda: None), ("there", lambda: None)])  # forks once
+    return frozen > 0, gone() is None, gc.get_freeze_count() > frozen
+
+
+def test_a_process_frozen_for_good_collects_its_garbage_before_it_freezes_more():
+    from reportgen.workers import in_background
+
+    with in_background("probe", _fork_after_dropping_a_cycle) as probe:
+        assert probe() == (True, True, True)
+
+
+def test_what_the_render_worker_loaded_while_warming_up_is_frozen_when_it_renders(quick_workers, monkeypatch, tmp_path):
+    import gc
+
+    loaded = []
+    monkeypatch.setattr(quick_workers, "_warm_up", lambda: loaded.append(type("Loaded", (), {})()))
+
+    def render(study_id, results, config, folder, draw_figures, drawn=()):
+        walked = {id(o) for o in gc.get_objects()}  # the collector's generations: frozen objects are not among them
+        return quick_workers.RenderOutcome(id(loaded[0]) in walked, (), {})
+
+    monkeypatch.setattr(quick_workers.Jobs, "render", staticmethod(render))
+    with quick_workers.render_worker() as worker:
+        answers = [worker.submit(name, None, None, tmp_path, True) for name in ("first", "second")]
+        assert [a.result().results for a in answers] == [False, False]
+
+
 def test_a_background_call_runs_in_another_process_and_its_value_comes_back():
     from reportgen.workers import in_background
 
