@@ -11,7 +11,7 @@ import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from reportgen.formatters import fmt_ci, fmt_compact, fmt_int, fmt_or, fmt_pct, fmt_rate, plain_name, term_label
 from reportgen.results import AnalysisResults, FigureInfo, Overview
@@ -42,8 +42,8 @@ def _shipped_font() -> str:
 
 
 @contextmanager
-def _figure(path: Path, size: tuple[float, float] = (6.4, 4.0)) -> Iterator[Axes]:
-    """A styled axes that is saved to ``path`` and closed, whatever happens."""
+def _figure(path: Path | BinaryIO, size: tuple[float, float] = (6.4, 4.0)) -> Iterator[Axes]:
+    """A styled axes that is saved to ``path`` (or a binary file) and closed, whatever happens."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -71,7 +71,7 @@ def _figure(path: Path, size: tuple[float, float] = (6.4, 4.0)) -> Iterator[Axes
             plt.close(fig)
 
 
-def _save_opaque(fig: Any, path: Path) -> None:
+def _save_opaque(fig: Any, path: Path | BinaryIO) -> None:
     """Write ``fig`` as an RGB PNG at DPI: no alpha channel (the figures are opaque, on white).
 
     matplotlib writes RGBA; WeasyPrint then splits every image into colour and a soft mask and

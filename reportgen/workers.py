@@ -462,20 +462,10 @@ def _die_with_parent() -> None:
 
 
 def _warm_up() -> None:
-    """Import the rendering libraries, lay out one tiny page (loads fonts and fontconfig), read the package versions."""
-    import matplotlib
+    """Load the rendering libraries and what every render loads once a process (``render.warm``)."""
+    from reportgen.render.warm import warm_up
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot  # noqa: F401
-    import pptx  # noqa: F401
-    import weasyprint
-
-    from reportgen.artifacts import package_versions
-    from reportgen.render.jinja import environment
-
-    environment()
-    weasyprint.HTML(string="<p style='font-family: Liberation Sans'>warm <b>up</b></p>").write_pdf()
-    package_versions()  # every technical report states them
+    warm_up()
 
 
 class _InProcess(_Renderer):

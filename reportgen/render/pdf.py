@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import struct
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from reportgen.resources import assets_dir
 
@@ -66,8 +66,8 @@ def scope_table_headers(_document: Any, pdf: Any) -> None:
         attributes["Scope"] = scope
 
 
-def write_pdf(html: str, out: Path, build_dir: Path) -> Path:
-    """Lay out ``html`` (relative links resolve in ``build_dir``) into a tagged PDF at ``out``.
+def write_pdf(html: str, out: Path | BinaryIO, build_dir: Path) -> Path | BinaryIO:
+    """Lay out ``html`` (relative links resolve in ``build_dir``) into a tagged PDF at ``out`` (a path or a binary file).
 
     The PDF is PDF/UA-tagged so screen readers get structure and the images' alt text;
     table header cells get their ``/Scope`` (:func:`scope_table_headers`).
