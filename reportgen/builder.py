@@ -171,9 +171,10 @@ def _build_into(
             # while the worker draws and lays out the last; a study analysed apart runs meanwhile in a process of its own.
             with _analyses_apart(analysed, datasets, config) as apart:
                 pending, analysed_so_far = [], {}
-                for job in jobs:
+                for i, job in enumerate(jobs):
                     dataset = datasets.pop(job.study.id, None)
-                    step = _study(job, dataset, config, progress, worker, stage, previous, analysed_so_far, apart.get(job.study.id))
+                    last = all(later.plan == "unchanged" for later in jobs[i + 1 :])  # no render after this one
+                    step = _study(job, dataset, config, progress, worker, stage, previous, analysed_so_far, apart.get(job.study.id), last)
                     analysed_so_far[job.study.id] = step.results
                     pending.append(step)
             prepare_project_page()  # while the worker renders: the page's template is ready when the last document is
@@ -292,11 +293,12 @@ def _analyse(study: Study, dataset, config: Config) -> tuple[Any, dict[str, floa
 
 
 def _study(
-    job: _Job, dataset, config: Config, progress: Progress, worker, stage: Path, previous, related: dict[str, Any], apart=None
+    job: _Job, dataset, config: Config, progress: Progress, worker, stage: Path, previous, related: dict[str, Any], apart=None, last: bool = True
 ) -> _Step:
     """One chosen study into ``stage/<id>/``: copied, or re-rendered from saved results, or analysed; then submitted to render.
 
-    ``apart`` waits for the study's analysis run in another process (``_analyses_apart``), when it is.
+    ``apart`` waits for the study's analysis run in another process (``_analyses_apart``), when it is. The
+    ``last`` study's render is spread over two processes (``workers.render_outputs``); the others' are not.
     """
     from reportgen.artifacts import RESULTS, read_json
 
@@ -316,7 +318,7 @@ def _study(
         uses = {i: r for i, r in related.items() if i in getattr(study, "uses", ())}
         if uses:
             results = study.with_related(results, uses)
-    render = worker.submit(study.id, results, config, folder, draw_figures=job.plan == "analyse")
+    render = worker.submit(study.id, results, config, folder, draw_figures=job.plan == "analyse", spread=last)
     return _Step(job, results, folder, render, timings, preview)
 
 

@@ -80,34 +80,36 @@ class RenderOutcome:
 
 
 def render_outputs(
-    study_id: str, results: Any, config: Config, folder: Path, draw_figures: bool, drawn: tuple[Any, ...] = ()
+    study_id: str, results: Any, config: Config, folder: Path, draw_figures: bool, drawn: tuple[Any, ...] = (), spread: bool = True
 ) -> RenderOutcome:
     """Draw a study's figures (unless reused, or ``drawn`` already) and write each of its documents into ``folder``.
 
-    The figures are drawn in two processes, alternate figures in each (a
-    study's slow figures are rarely neighbours); the documents are
-    independent of one another, so all but the first are written in forked
-    processes while the first is written here. ``drawn`` holds the records of
-    figures drawn earlier from the study's preview (``Jobs.preview``).
+    Spread (``spread``), the figures are drawn in two processes, alternate
+    figures in each (a study's slow figures are rarely neighbours), and the
+    documents, independent of one another, are written all but the first in
+    forked processes while the first is written here. Otherwise all is done
+    here, one after another. ``drawn`` holds the records of figures drawn
+    earlier from the study's preview (``Jobs.preview``).
     """
     from reportgen.render import DOCUMENTS
     from reportgen.studies import get
 
     study = get(study_id)
+    run = run_in_parallel if spread else run_here
     folder.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
     if draw_figures:
         drawers = study.figures()
         infos = {info.file: info for info in drawn}
         left = tuple((name, draw) for name, draw in drawers if name not in infos)
-        halves = [left[0::2], left[1::2]]
-        done = run_in_parallel([(f"half {i}", partial(_draw, results, folder / "figures", h)) for i, h in enumerate(halves) if h])
+        halves = [left[0::2], left[1::2]] if spread else [left]
+        done = run([(f"half {i}", partial(_draw, results, folder / "figures", h)) for i, h in enumerate(halves) if h])
         infos.update({info.file: info for _, part in done.values() for info in part})
         results = dataclasses.replace(results, figures=tuple(infos[name] for name, _ in drawers))
         timings["figures"] = max((seconds for seconds, _ in done.values()), default=0.0)
     documents = [*DOCUMENTS, *getattr(study, "documents", tuple)()]
     calls = [(", ".join(files), partial(render, study, results, config, folder)) for files, render in documents]
-    timings.update({f"render {name}": seconds for name, (seconds, _) in run_in_parallel(calls).items()})
+    timings.update({f"render {name}": seconds for name, (seconds, _) in run(calls).items()})
     return RenderOutcome(results, tuple(f for files, _ in documents for f in files), timings)
 
 
@@ -130,9 +132,11 @@ class Jobs:
         return _draw(preview, folder / "figures", tuple((name, draw) for name, draw in study.figures() if name in names))
 
     @staticmethod
-    def render(study_id: str, results: Any, config: Config, folder: Path, draw_figures: bool, drawn: tuple[Any, ...] = ()) -> RenderOutcome:
+    def render(
+        study_id: str, results: Any, config: Config, folder: Path, draw_figures: bool, drawn: tuple[Any, ...] = (), spread: bool = True
+    ) -> RenderOutcome:
         """``render_outputs``, with the figures already drawn from the study's preview (``drawn``)."""
-        return render_outputs(study_id, results, config, folder, draw_figures, drawn)
+        return render_outputs(study_id, results, config, folder, draw_figures, drawn, spread)
 
 
 def _draw(results: Any, folder: Path, drawers: tuple[tuple[str, Any], ...]) -> tuple[Any, ...]:
@@ -150,7 +154,7 @@ def run_in_parallel(calls: list[tuple[str, Callable[[], Any]]]) -> dict[str, tup
         Name -> (seconds the call took, what it returned); a child's value comes back pickled.
     """
     if not CAN_FORK:
-        return {name: _timed(call) for name, call in calls}
+        return run_here(calls)
     children = [_Child(name, call) for name, call in calls[1:]]
     try:
         outcomes = {calls[0][0]: _timed(calls[0][1])} if calls else {}
@@ -160,6 +164,11 @@ def run_in_parallel(calls: list[tuple[str, Callable[[], Any]]]) -> dict[str, tup
     finally:
         for child in children:
             child.stop()
+
+
+def run_here(calls: list[tuple[str, Callable[[], Any]]]) -> dict[str, tuple[float, Any]]:
+    """``run_in_parallel``'s answer, every call run here, one after another."""
+    return {name: _timed(call) for name, call in calls}
 
 
 @contextmanager
@@ -282,19 +291,24 @@ class _Renderer:
     def __init__(self) -> None:
         self._previews: dict[str, Future] = {}
 
-    def render(self, study_id: str, results: Any, config: Config, folder: Path, draw_figures: bool) -> RenderOutcome:
+    def render(self, study_id: str, results: Any, config: Config, folder: Path, draw_figures: bool, spread: bool = True) -> RenderOutcome:
         """A study's figures and documents; its failure is raised here."""
-        return self.submit(study_id, results, config, folder, draw_figures).result()
+        return self.submit(study_id, results, config, folder, draw_figures, spread).result()
 
-    def submit(self, study_id: str, results: Any, config: Config, folder: Path, draw_figures: bool) -> Future:
-        """``render`` without waiting: the answer comes in a Future, and the caller goes on (analysing the next study)."""
+    def submit(self, study_id: str, results: Any, config: Config, folder: Path, draw_figures: bool, spread: bool = True) -> Future:
+        """``render`` without waiting: the answer comes in a Future, and the caller goes on (analysing the next study).
+
+        ``spread``: over two processes (``render_outputs``), for the build's last render, which nothing else
+        needs the second core for. An earlier render shares the cores with the analyses and the other renders
+        already, and a forked process only adds its cost.
+        """
         start = time.perf_counter()
         preview = self._previews.pop(study_id, None)
 
         def render(channel: _Channel) -> RenderOutcome:
             # The preview was asked for first, so it is drawn or being drawn by now: its figures are not drawn again.
             drawn = preview.result() if preview is not None else ()
-            outcome = channel.ask("render", (study_id, results, config, folder, draw_figures, drawn))
+            outcome = channel.ask("render", (study_id, results, config, folder, draw_figures, drawn, spread))
             return dataclasses.replace(outcome, seconds=round(time.perf_counter() - start, 4))
 
         return self._enqueue(render)

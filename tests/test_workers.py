@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
 import pytest
 
@@ -106,7 +107,7 @@ def test_what_the_render_worker_loaded_while_warming_up_is_frozen_when_it_render
     loaded = []
     monkeypatch.setattr(quick_workers, "_warm_up", lambda: loaded.append(type("Loaded", (), {})()))
 
-    def render(study_id, results, config, folder, draw_figures, drawn=()):
+    def render(study_id, results, config, folder, draw_figures, drawn=(), spread=True):
         walked = {id(o) for o in gc.get_objects()}  # the collector's generations: frozen objects are not among them
         return quick_workers.RenderOutcome(id(loaded[0]) in walked, (), {})
 
@@ -213,7 +214,7 @@ def quick_workers(monkeypatch):
 
     test_process = os.getpid()
 
-    def render(study_id, results, config, folder, draw_figures, drawn=()):
+    def render(study_id, results, config, folder, draw_figures, drawn=(), spread=True):
         if study_id == "dies in the second worker" and os.getppid() != test_process:  # the second is the first's child
             os._exit(3)
         time.sleep(results)  # how long the study takes to render
@@ -419,3 +420,49 @@ def test_the_audits_refits_run_beside_the_test_stage_in_a_process_of_their_own(t
     assert refits.split("-")[1] != analysis.split("-")[1]
     audit = json.loads((tmp_path / "out" / "classifier" / "results.json").read_text())["audit"]
     assert audit["text_only"]["groups"] == ["text"] and audit["strongest_group"] not in audit["without_strongest_group"]["groups"]
+
+
+def test_a_render_not_spread_forks_nothing_and_writes_every_file(tmp_path, monkeypatch):
+    from reportgen import workers
+    from reportgen.config import Config
+    from reportgen.engines import load_studies
+    from reportgen.pipeline import analyse
+    from reportgen.studies import get
+    from reportgen.synthetic import write_csv
+
+    config, study = Config(), get("regression")
+    dataset = load_studies("pandas", write_csv(tmp_path / "d.csv", rows=2_000, seed=3), [study], config)["regression"]
+    results = analyse(dataset, config)
+
+    def no_fork(*_args, **_kwargs):
+        raise AssertionError("a render not spread forked a process")
+
+    monkeypatch.setattr(workers._Child, "__init__", no_fork)
+    outcome = workers.render_outputs("regression", results, config, tmp_path / "regression", True, spread=False)
+    assert all((tmp_path / "regression" / name).is_file() for name in outcome.written)
+    assert len(outcome.results.figures) == len(study.figures())
+    with pytest.raises(AssertionError, match="forked"):
+        workers.render_outputs("regression", results, config, tmp_path / "spread", True, spread=True)
+
+
+def test_only_the_builds_last_render_is_spread(tmp_path, monkeypatch):
+    from reportgen import workers
+    from reportgen.builder import build
+    from reportgen.config import Config
+    from reportgen.synthetic import write_csv
+
+    spreads: dict[str, bool] = {}
+
+    class Recording(workers._InProcess):
+        def submit(self, study_id, results, config, folder, draw_figures, spread=True):
+            spreads[study_id] = spread
+            return super().submit(study_id, results, config, folder, draw_figures, spread)
+
+    @contextmanager
+    def recording():
+        yield Recording()
+
+    monkeypatch.setattr(workers, "render_worker", recording)
+    data = write_csv(tmp_path / "d.csv", rows=1_500, seed=4)
+    build(data, tmp_path / "out", Config(), studies=["hypothesis", "regression"])
+    assert spreads == {"hypothesis": False, "regression": True}
