@@ -71,7 +71,7 @@ def scope_table_headers(_document: Any, pdf: Any) -> None:
 #: document of ours has: footnotes and notes (no stylesheet of ours floats anything to a footnote or note area).
 #: Markers are styled on list items only, the one element of ours with markers. Each such rule gave every element
 #: a pseudo-element style to compute: a third to a half of the style step (0.18 s to 0.10 s for the regression's
-#: technical report), for the same PDF, byte for byte (tests/test_pdf_user_agent.py).
+#: technical report), for the same PDF, byte for byte (tests/test_pdf_layout.py).
 NARROWED_UA_RULES = {
     "::marker {": "li::marker {",
     "::footnote-call {": None,
@@ -82,6 +82,7 @@ NARROWED_UA_RULES = {
 }
 
 
+@functools.cache
 def _html_class() -> type:
     """WeasyPrint's ``HTML``, with its user-agent stylesheet narrowed (``NARROWED_UA_RULES``) when it can be."""
     from weasyprint import HTML

@@ -88,13 +88,12 @@ def paired_intervals(
     # a block of resamples at a time so that memory stays bounded (a block holds about CELLS counts).
     tables = [_ScoreTable(y_true, np.asarray(s, dtype=float)) for s in scores]
     n_pos, n_neg = int(y_true.sum()), int(y_true.size - y_true.sum())
-    block = max(1, CELLS // y_true.size)
+    block, step = max(1, CELLS // y_true.size), max(1, SCORED_CELLS // y_true.size)
     sampled: list[list[np.ndarray]] = [[] for _ in tables]
     for start in range(0, resamples, block):
         # rng.choice of each class's rows, positives first, made with the integers choice itself draws.
         k = min(block, resamples - start)
         pos, neg = _counts(rng.integers(0, n_pos, (k, n_pos)), n_pos), _counts(rng.integers(0, n_neg, (k, n_neg)), n_neg)
-        step = max(1, SCORED_CELLS // y_true.size)
         for table, out in zip(tables, sampled):  # each model reads the same draws in its own score order
             for i in range(0, k, step):
                 out.append(table.metrics(pos[i : i + step, table.pos_order], neg[i : i + step, table.neg_order], threshold))
