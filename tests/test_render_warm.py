@@ -34,8 +34,20 @@ def test_the_warm_up_writes_no_file(tmp_path, monkeypatch):
     assert files() == before and not any(tmp_path.iterdir())
 
 
-def test_the_warm_up_page_uses_both_stylesheets_and_what_our_documents_hold():
-    from reportgen.render.warm import WARM_PAGE
+def test_the_warm_up_page_loads_both_stylesheets_and_its_figure(monkeypatch):
+    """Its links resolve among our assets: a broken one would only be logged, and the warm-up would warm less."""
+    from weasyprint.urls import URLFetcher
 
-    for part in ('href="report.css"', 'href="executive.css"', "<table", '<th scope="col">', '<th scope="row">', "<img", 'class="box"'):
-        assert part in WARM_PAGE
+    from reportgen.render.warm import _weasyprint
+
+    fetched = []
+    original = URLFetcher.fetch
+
+    def recording(self, url, headers=None):
+        fetched.append(url)
+        return original(self, url, headers)
+
+    monkeypatch.setattr(URLFetcher, "fetch", recording)
+    _weasyprint()
+    assert {"report.css", "executive.css", "LiberationSans-Regular.ttf"} <= {url.rsplit("/", 1)[-1] for url in fetched if url.startswith("file:")}
+    assert any(url.startswith("data:image/png") for url in fetched)

@@ -97,6 +97,7 @@ def _html_class() -> type:
 
 
 def _weasyprint_ua_sheet() -> Any:
+    """WeasyPrint's own HTML user-agent stylesheet (None in a WeasyPrint that does not expose it)."""
     import weasyprint
 
     return getattr(weasyprint, "UA_STYLESHEET", None)

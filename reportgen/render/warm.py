@@ -14,10 +14,12 @@ from __future__ import annotations
 import io
 
 #: A small page with what our documents use: both stylesheets, a table with its headers, a figure, a positioned box.
-#: A 1x1 white PNG stands in for a figure (RGB, 8-bit, as figures.py writes them).
+#: A 1x1 white PNG stands in for a figure (RGB, 8-bit, as figures.py writes them). The summary's template sets the
+#: colours executive.css reads; the one a rule here reads is set, so that the warm-up logs no ignored declaration.
 WARM_PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>warm-up</title>
-<link rel="stylesheet" href="report.css"><link rel="stylesheet" href="executive.css"></head>
+<link rel="stylesheet" href="report.css"><link rel="stylesheet" href="executive.css">
+<style>:root { --text: #000000; }</style></head>
 <body><main><h1>Warm-up</h1><h2>A section</h2><p>Text, <strong>bold</strong>, <em>italic</em>, <a href="#t">a link</a>.</p>
 <ul><li>a bullet</li></ul>
 <table id="t" class="compact"><caption>A table</caption><thead><tr><th scope="col">term</th><th scope="col">value</th></tr></thead>
